@@ -1,0 +1,1 @@
+"""Newspaper pages on disk turned into articles."""

@@ -1,0 +1,97 @@
+"""The newspaper's own objects: pages, articles, tables, boxes. Frozen, so filters return new ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page file as decoded from disk."""
+
+    path: str  # relative to the corpus folder, with forward slashes
+    text: str
+    encoding: str
+    digest: str  # sha1 of the raw bytes: what incremental indexing compares
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A tab-separated table printed in an article, e.g. a ranking."""
+
+    title: str
+    rows: tuple[tuple[str, ...], ...]  # the first row is the header
+    source_note: str = ""
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return self.rows[0] if self.rows else ()
+
+    @property
+    def data_rows(self) -> tuple[tuple[str, ...], ...]:
+        return self.rows[1:]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A side box (fact panel, list of points) that belongs to an article."""
+
+    title: str
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(([self.title] if self.title else []) + list(self.lines))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article cut from a page, with its provenance."""
+
+    id: str
+    path: str
+    line_start: int  # 1-based, inclusive
+    line_end: int
+    title: str
+    kicker: str = ""
+    subtitle: str = ""
+    byline: tuple[str, ...] = ()  # reporter names
+    byline_text: str = ""  # the byline as printed
+    dateline: str = ""  # the city the report was filed from
+    source: str = ""  # the paper, canonical Traditional form (大公報, 北京商報 ...)
+    paragraphs: tuple[str, ...] = ()
+    subheadings: tuple[str, ...] = ()  # crossheads, also kept in place in paragraphs
+    captions: tuple[str, ...] = ()
+    boxes: tuple[Box, ...] = ()
+    tables: tuple[Table, ...] = ()
+    extras: tuple[str, ...] = field(default=())  # lines that fit nowhere else, kept so nothing is lost
+
+    @property
+    def body(self) -> str:
+        """The reflowed text, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def chars(self) -> int:
+        return len(self.full_text)
+
+    @property
+    def full_text(self) -> str:
+        """Everything printed for this article, in reading order, for search and counting."""
+        parts = [self.kicker, self.title, self.subtitle, self.byline_text, *self.paragraphs]
+        parts += list(self.captions)
+        parts += [b.text for b in self.boxes]
+        for t in self.tables:
+            parts.append(t.title)
+            parts += ["\t".join(r) for r in t.rows]
+            parts.append(t.source_note)
+        parts += list(self.extras)
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def byline_names(self) -> str:
+        return "、".join(self.byline)

@@ -1,0 +1,58 @@
+"""Hard-wrapped lines → paragraphs: the line-level rules of PDF-extracted newspaper text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A line that ends with one of these closes its sentence; anything else runs on.
+_CLOSERS = "。！？!?…；;"
+_CLOSING_QUOTES = "」』”’）)】》"
+
+_CJK = (
+    r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019"
+)
+_STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+|[ \t\u3000]+(?=[{_CJK}])")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(re.match(rf"[{_CJK}]", ch))
+
+
+def display_width(text: str) -> int:
+    """Terminal cells: wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def is_closed(line: str) -> bool:
+    """True when a line ends its sentence, so the next line starts a new paragraph."""
+    s = line.rstrip()
+    if not s:
+        return True
+    s = s.rstrip(_CLOSING_QUOTES) if s[-1] in _CLOSING_QUOTES else s
+    # 「……」 alone (a quote that closes) ends a sentence only after a closer inside it.
+    return bool(s) and s[-1] in _CLOSERS
+
+
+def drop_stray_spaces(text: str) -> str:
+    """Remove spaces PDF extraction left next to Chinese characters; keep them between Latin words."""
+    return _STRAY_SPACE.sub("", text).strip()
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join the lines of one paragraph: words broken at a line end become whole again."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if out and not is_cjk(out[-1]) and not is_cjk(line[0]):
+            # Latin broken at the line end with a hyphen ("Partner-" + "ship") is one word.
+            if out.endswith("-") and line[0].isalpha() and out[-2:-1].isalpha():
+                out = out[:-1] + line
+            else:
+                out += " " + line
+        else:
+            out += line
+    return drop_stray_spaces(out)

@@ -1,0 +1,1 @@
+"""Script folding and the analyzer shared by indexing and querying."""

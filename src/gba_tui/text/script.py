@@ -1,0 +1,71 @@
+"""OpenCC: fold Traditional and Simplified for search, convert for display."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def _convert(config: str, text: str) -> str:
+    # OpenCC objects are not documented as thread-safe; the app calls from worker threads.
+    with _lock:
+        return _converter(config).convert(text)
+
+
+def normalize_width(text: str) -> str:
+    """NFKC per character, so full- and half-width forms match and offsets stay put."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+def fold_script(text: str) -> str:
+    """Fold to Simplified for matching, keeping the length (and so offsets) of the original.
+
+    hk2s maps character for character; where a phrase rule would change the length we fall
+    back to converting each character alone, so a highlight never lands on the wrong place.
+    """
+    text = normalize_width(text)
+    folded = _convert("hk2s", text)
+    if len(folded) == len(text):
+        folded = _convert("t2s", folded)
+        if len(folded) == len(text):
+            return folded
+    return "".join(_single(c) for c in text)
+
+
+@lru_cache(maxsize=65536)
+def _single(ch: str) -> str:
+    out = _convert("t2s", _convert("hk2s", ch))
+    return out if len(out) == 1 else ch
+
+
+def to_simplified(text: str) -> str:
+    """Display conversion to Simplified (the reader's `t` toggle, exports)."""
+    return _convert("hk2s", text)
+
+
+def to_traditional(text: str) -> str:
+    """Display conversion to Traditional, Hong Kong standard where it differs."""
+    return _convert("s2hk", text)
+
+
+def convert_script(text: str, script: str) -> str:
+    """script: 'orig' (unchanged), 't' (Traditional) or 's' (Simplified)."""
+    if script == "s":
+        return to_simplified(text)
+    if script == "t":
+        return to_traditional(text)
+    return text

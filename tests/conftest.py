@@ -1,0 +1,38 @@
+"""Shared fixtures: the real seed pages, and a throwaway index built from them once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+# Snapshot and Pilot tests must not depend on the developer's own settings.
+os.environ.pop("GBA_TUI_CORPUS", None)
+os.environ.pop("GBA_TUI_INDEX", None)
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    from gba_tui.corpus.library import load_corpus
+
+    return load_corpus(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def articles(corpus):
+    return corpus.articles
+
+
+def by_title(articles, fragment: str):
+    found = [a for a in articles if fragment in a.title]
+    assert len(found) == 1, f"{fragment!r} matched {[a.title for a in found]}"
+    return found[0]
