@@ -36,3 +36,24 @@ def by_title(articles, fragment: str):
     found = [a for a in articles if fragment in a.title]
     assert len(found) == 1, f"{fragment!r} matched {[a.title for a in found]}"
     return found[0]
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    from gba_tui.search.indexer import update_index
+
+    where = tmp_path_factory.mktemp("index")
+    update_index(SEEDS, where)
+    return where
+
+
+@pytest.fixture(scope="session")
+def library(index_dir):
+    from gba_tui.search.searcher import Library
+
+    lib = Library(index_dir)
+    yield lib
+    lib.close()
+
+
+INSURANCE_IDS = ["000_d921b2ee65c7f66c-1", "004_761257e38312902a-1"]

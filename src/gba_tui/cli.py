@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from gba_tui import __version__
 from gba_tui.config import Settings, resolve
 from gba_tui.corpus.loader import CorpusError
 from gba_tui.corpus.model import Article
+from gba_tui.search.indexer import IndexProblem
 
 EXIT_USAGE = 2
 
@@ -73,10 +75,51 @@ def _dump(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-def _articles(settings: Settings) -> tuple[Article, ...]:
-    from gba_tui.corpus.library import load_corpus
+def _stderr_console() -> Console:
+    return Console(stderr=True)
 
-    return load_corpus(settings.corpus).articles
+
+def build_progress(console: Console):  # type: ignore[no-untyped-def]
+    """A Rich progress bar on a terminal; nothing when output goes to a file or pipe."""
+    if not console.is_terminal:
+        return contextlib.nullcontext(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+    )
+
+
+def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool = False):  # type: ignore[no-untyped-def]
+    """Build or update the index with a progress bar on a terminal; the report, or None."""
+    from gba_tui.search.indexer import ensure_index, update_index
+
+    console = _stderr_console()
+    with build_progress(console) as progress:
+        task = progress.add_task("", total=None) if progress else None
+
+        def tick(done: int, total: int, what: str) -> None:
+            if progress is not None:
+                progress.update(task, completed=done, total=total, description=what)
+
+        if only_if_needed:
+            return ensure_index(settings.corpus, settings.index, progress=tick)
+        return update_index(settings.corpus, settings.index, rebuild=rebuild, progress=tick)
+
+
+def open_library(settings: Settings):  # type: ignore[no-untyped-def]
+    """The index, built or brought up to date first when missing or older than the corpus."""
+    from gba_tui.search.searcher import Library
+
+    report = run_update(settings, only_if_needed=True)
+    if report is not None:
+        print(f"gba-tui: {report.summary()}", file=sys.stderr)
+    return Library(settings.index)
+
+
+def _articles(settings: Settings) -> tuple[Article, ...]:
+    return open_library(settings).articles
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -96,8 +139,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    articles = {a.id: a for a in _articles(settings)}
-    article = articles.get(args.id)
+    article = open_library(settings).article(args.id)
     if article is None:
         raise UsageError(f"no article with id {args.id!r} (see `gba-tui list`)")
     if args.json:
@@ -107,6 +149,51 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
     Console().print(article_view(article, args.script))
     return 0
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    report = run_update(settings, rebuild=args.rebuild)
+    print(report.summary())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from gba_tui.search.query import QueryError
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    library = open_library(settings)
+    try:
+        results = library.search(" ".join(args.query), limit=args.limit)
+    except QueryError as exc:
+        raise UsageError(f"bad query: {exc}") from None
+    if args.json:
+        _dump(results.to_json())
+        return 0
+    from gba_tui.render import ranking_table
+
+    console = Console()
+    console.print(
+        f"[bold]{results.total}[/] hits for [cyan]{results.understood}[/]"
+        + (f" (showing {len(results.hits)})" if len(results.hits) < results.total else "")
+    )
+    if results.hits:
+        console.print(ranking_table(results, args.script))
+    return 0
+
+
+QUERY_HELP = """\
+query language:
+  科技保險            every word must match (either script: 科技保险 finds the same)
+  量子 OR 保險        either word
+  量子 NOT 保險       the first without the second (also: 量子 -保險)
+  (量子 OR 人工智能) 香港   parentheses group
+  "耐心資本"          an exact phrase, across punctuation too
+  title:灣區          in the headline only; also source:, byline:
+  entity: person: org: place: policy:   articles that name that entity
+A word of several Chinese characters matches as a sequence, never as scattered characters.
+Unbalanced quotes or parentheses are closed for you; a query over 1000 characters is refused.
+"""
 
 
 def build_parser() -> _Parser:
@@ -129,6 +216,23 @@ def build_parser() -> _Parser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--script", choices=("orig", "t", "s"), default="orig", help="display script")
     s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser(
+        "index", help="build or update the search index",
+        description="Build the index, or update it for new, changed and removed pages.",
+    )
+    s.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser(
+        "search", help="search the articles", description="Search the articles.",
+        epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument("query", nargs="+", help="the query (see below)")
+    s.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.add_argument("--script", choices=("orig", "t", "s"), default="orig", help="display script")
+    s.set_defaults(func=cmd_search)
     return p
 
 
@@ -141,6 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_list(argparse.Namespace(json=False), settings)
         return int(args.func(args, settings))
     except UsageError as exc:
+        print(f"gba-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except IndexProblem as exc:
         print(f"gba-tui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except CorpusError as exc:

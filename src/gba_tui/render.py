@@ -80,3 +80,44 @@ def article_view(
     for x in article.extras:
         parts.append(Text(conv(x), style="dim"))
     return Group(*parts)
+
+
+def marked_text(text: str, marks: tuple[tuple[int, int], ...] | list[tuple[int, int]],
+                style: str = "bold black on yellow", script: str = "orig") -> Text:
+    """Text with the matched characters styled; conversion keeps length, so marks stay put."""
+    shown = convert_script(text, script)
+    if len(shown) != len(text):
+        shown = text
+    out = Text(shown, overflow="fold")
+    for a, b in marks:
+        out.stylize(style, a, b)
+    return out
+
+
+def score_bar(score: float, best: float, width: int = 8) -> Text:
+    filled = 0 if best <= 0 else max(1, round(width * score / best))
+    return Text(f"{score:6.2f} ", style="bold") + Text("█" * filled, style="green") + Text(
+        "░" * (width - filled), style="dim"
+    )
+
+
+def ranking_table(results, script: str = "orig", marked: set[str] | None = None) -> RichTable:  # type: ignore[no-untyped-def]
+    """Ranked hits: rank, score with a bar, title, source, snippet with highlights."""
+    marked = marked or set()
+    table = RichTable(expand=True, show_lines=False, title=None)
+    table.add_column("#", justify="right", width=3, no_wrap=True)
+    table.add_column("score", width=16, no_wrap=True)
+    table.add_column("title", ratio=2)
+    table.add_column("source", width=10, no_wrap=True)
+    table.add_column("snippet", ratio=4)
+    best = max((h.score for h in results.hits), default=0.0)
+    for h in results.hits:
+        flag = "✓" if h.id in marked else ""
+        table.add_row(
+            f"{flag}{h.rank}",
+            score_bar(h.score, best),
+            marked_text(h.title, h.title_marks, "bold yellow", script),
+            convert_script(h.source, script),
+            marked_text(h.snippet.text, h.snippet.marks, script=script),
+        )
+    return table

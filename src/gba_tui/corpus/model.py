@@ -95,3 +95,22 @@ class Article:
     @property
     def byline_names(self) -> str:
         return "、".join(self.byline)
+
+
+def article_to_dict(a: Article) -> dict:
+    """A plain dict that article_from_dict turns back into the same Article (for the index)."""
+    from dataclasses import asdict
+
+    return asdict(a)
+
+
+def article_from_dict(d: dict) -> Article:
+    d = dict(d)
+    d["boxes"] = tuple(Box(b["title"], tuple(b["lines"])) for b in d.get("boxes", ()))
+    d["tables"] = tuple(
+        Table(t["title"], tuple(tuple(r) for r in t["rows"]), t.get("source_note", ""))
+        for t in d.get("tables", ())
+    )
+    for key in ("byline", "paragraphs", "subheadings", "captions", "extras"):
+        d[key] = tuple(d.get(key, ()))
+    return Article(**d)

@@ -1,0 +1,1 @@
+"""Who, which organisations, where, and which policies an article names."""

@@ -1,0 +1,1 @@
+"""The Whoosh index of articles: schema, building, querying, snippets."""

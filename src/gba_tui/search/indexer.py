@@ -1,0 +1,338 @@
+"""Build and update the article index: content hashes, one writer, atomic generations.
+
+Layout of an index folder:
+  manifest.json   which generation is live, and the pages (path → digest, size, mtime) it holds
+  gen-N/          a Whoosh index; a rebuild writes gen-N+1 and then swaps the manifest
+  .lock           held by the one process that writes
+A crash or Ctrl-C before the manifest is replaced leaves the previous generation live.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gba_tui.corpus.loader import Skipped, page_files, read_page
+from gba_tui.corpus.model import Article, Page, article_to_dict
+from gba_tui.corpus.segment import segment_page
+from gba_tui.search.schema import SCHEMA_VERSION, build_schema
+
+MANIFEST = "manifest.json"
+FORMAT = "gba-tui-index"
+
+Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+class IndexProblem(Exception):
+    """Base for index errors a user can act on."""
+
+
+class IndexDamaged(IndexProblem):
+    def __init__(self, where: Path, why: str) -> None:
+        super().__init__(
+            f"the index at {where} is damaged or incompatible ({why}); "
+            "`gba-tui index --rebuild` fixes it"
+        )
+
+
+class IndexBusy(IndexProblem):
+    def __init__(self, where: Path) -> None:
+        super().__init__(
+            f"another gba-tui is writing the index at {where}; try again when it has finished"
+        )
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    articles: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    def summary(self) -> str:
+        what = "rebuilt" if self.rebuilt else "updated"
+        line = (
+            f"{what} index: {self.pages} pages, {self.articles} articles "
+            f"({self.added} new, {self.changed} changed, {self.removed} removed pages), "
+            f"{len(self.skipped)} skipped, {self.seconds:.2f} s"
+        )
+        for s in self.skipped:
+            line += f"\n  skipped {s.path}: {s.reason}"
+        return line
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest, None when there is no index; IndexDamaged when it cannot be trusted."""
+    path = index_dir / MANIFEST
+    if not path.exists():
+        if index_dir.is_dir() and any(p.name.startswith("gen-") for p in index_dir.iterdir()):
+            raise IndexDamaged(index_dir, "manifest missing")
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexDamaged(index_dir, f"unreadable manifest: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise IndexDamaged(index_dir, "not a gba-tui index")
+    if data.get("schema") != SCHEMA_VERSION:
+        raise IndexDamaged(index_dir, f"built with schema {data.get('schema')}, need {SCHEMA_VERSION}")
+    if not isinstance(data.get("pages"), dict) or not (index_dir / str(data.get("generation"))).is_dir():
+        raise IndexDamaged(index_dir, "generation folder missing")
+    return data
+
+
+def _write_manifest(index_dir: Path, data: dict[str, Any]) -> None:
+    tmp = index_dir / f".{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(tmp, index_dir / MANIFEST)
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path, wait: float = 10.0) -> Iterator[None]:
+    """Exclusive right to write; waits up to `wait` seconds, then IndexBusy."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(index_dir) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- scanning the corpus
+
+
+@dataclass
+class Scan:
+    """The corpus as it is now, compared with what the manifest recorded."""
+
+    stats: dict[str, tuple[int, int]]  # path → (size, mtime_ns)
+    files: dict[str, Path]
+
+
+def scan_corpus(root: Path) -> Scan:
+    files = {p.relative_to(root).as_posix(): p for p in page_files(root)}
+    stats: dict[str, tuple[int, int]] = {}
+    for rel, p in files.items():
+        try:
+            st = p.stat()
+            stats[rel] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stats[rel] = (-1, -1)
+    return Scan(stats, files)
+
+
+def is_stale(manifest: dict[str, Any], scan: Scan, corpus: Path) -> bool:
+    """Cheap check by size and mtime: does the index need an update for this corpus?"""
+    if manifest.get("corpus") != str(corpus.resolve()):
+        return True
+    known = {**manifest["pages"], **manifest.get("skipped", {})}
+    if set(known) != set(scan.stats):
+        return True
+    return any(tuple(known[p].get("stat", ())) != tuple(s) for p, s in scan.stats.items())
+
+
+# ---------------------------------------------------------------- documents
+
+
+def article_document(article: Article, entities: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Whoosh document for one article."""
+    by_type: dict[str, list[str]] = {}
+    for e in entities:
+        names = [e["name"], *e.get("aliases", [])]
+        by_type.setdefault(e["type"], []).extend(names)
+    body = list(article.paragraphs)
+    for b in article.boxes:
+        body.append(b.text)
+    for t in article.tables:
+        body.append(t.title)
+        body.extend(" ".join(r) for r in t.rows)
+        body.append(t.source_note)
+    body.extend(article.extras)
+    ordinal = int(article.id.rsplit("-", 1)[1])
+    return {
+        "id": article.id,
+        "path": article.path,
+        "ordinal": ordinal,
+        "title": article.title,
+        "heading": "\n".join([article.kicker, article.subtitle, *article.subheadings]),
+        "body": "\n".join(body),
+        "captions": "\n".join(article.captions),
+        "byline": "\n".join([article.byline_text, *article.byline]),
+        "source": article.source,
+        "entities": "\n".join(n for names in by_type.values() for n in names),
+        "person": "\n".join(by_type.get("person", [])),
+        "org": "\n".join(by_type.get("org", [])),
+        "place": "\n".join(by_type.get("place", [])),
+        "policy": "\n".join(by_type.get("policy", [])),
+        "doc": json.dumps(
+            {"article": article_to_dict(article), "entities": entities}, ensure_ascii=False
+        ),
+    }
+
+
+def _page_entities(articles: list[Article]) -> list[list[dict[str, Any]]]:
+    from gba_tui.entities.extract import extract_entities
+
+    return [[m.to_json() for m in extract_entities(a)] for a in articles]
+
+
+# ---------------------------------------------------------------- building
+
+
+def update_index(
+    corpus: Path,
+    index_dir: Path,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: float = 10.0,
+) -> BuildReport:
+    """Bring the index up to date with the corpus: only new, changed or removed pages, by
+    content hash; everything when rebuild is set or the index is missing or damaged."""
+    from whoosh import index as whoosh_index
+
+    started = time.perf_counter()
+    report = BuildReport()
+    with writer_lock(index_dir, wait):
+        scan = scan_corpus(corpus)
+        try:
+            manifest = None if rebuild else read_manifest(index_dir)
+        except IndexDamaged:
+            manifest = None  # `gba-tui index` repairs what the others refuse to read
+        if manifest is not None and manifest.get("corpus") != str(corpus.resolve()):
+            manifest = None
+        full = manifest is None
+        report.rebuilt = full
+        old_pages: dict[str, Any] = {} if full else dict(manifest["pages"])
+
+        # Decide what to read: files whose size or mtime moved, then compare digests.
+        pages: dict[str, Page] = {}
+        new_records: dict[str, Any] = {}
+        skipped_records: dict[str, Any] = {}
+        for rel, path in scan.files.items():
+            rec = old_pages.get(rel)
+            if rec and tuple(rec.get("stat", ())) == tuple(scan.stats[rel]):
+                new_records[rel] = rec
+                continue
+            try:
+                page = read_page(path, corpus)
+            except ValueError as exc:
+                report.skipped.append(Skipped(rel, str(exc)))
+                skipped_records[rel] = {"reason": str(exc), "stat": list(scan.stats[rel])}
+                continue
+            except OSError as exc:
+                reason = f"unreadable: {exc.strerror or exc}"
+                report.skipped.append(Skipped(rel, reason))
+                skipped_records[rel] = {"reason": reason, "stat": list(scan.stats[rel])}
+                continue
+            if rec and rec.get("digest") == page.digest:
+                new_records[rel] = {**rec, "stat": list(scan.stats[rel])}
+                continue
+            pages[rel] = page
+        removed = [p for p in old_pages if p not in new_records and p not in pages]
+        report.removed = len(removed)
+        report.changed = sum(1 for p in pages if p in old_pages)
+        report.added = len(pages) - report.changed
+        report.unchanged = len(new_records)
+
+        if full:
+            generation = _next_generation(index_dir)
+            gen_dir = index_dir / generation
+            shutil.rmtree(gen_dir, ignore_errors=True)
+            gen_dir.mkdir(parents=True)
+            ix = whoosh_index.create_in(str(gen_dir), build_schema())
+        else:
+            generation = manifest["generation"]
+            try:
+                ix = whoosh_index.open_dir(str(index_dir / generation))
+            except Exception as exc:  # noqa: BLE001 - any failure to open means damage
+                raise IndexDamaged(index_dir, str(exc)) from None
+
+        writer = ix.writer(procs=1, limitmb=256)
+        try:
+            for rel in removed + [p for p in pages if p in old_pages]:
+                writer.delete_by_term("path", rel)
+            total = len(pages)
+            for n, (rel, page) in enumerate(sorted(pages.items()), start=1):
+                articles = segment_page(page)
+                for article, ents in zip(articles, _page_entities(articles), strict=True):
+                    writer.add_document(**article_document(article, ents))
+                new_records[rel] = {
+                    "digest": page.digest,
+                    "stat": list(scan.stats[rel]),
+                    "articles": len(articles),
+                    "encoding": page.encoding,
+                }
+                if progress:
+                    progress(n, total, rel)
+            writer.commit(optimize=False)
+        except BaseException:
+            writer.cancel()
+            if full:
+                shutil.rmtree(index_dir / generation, ignore_errors=True)
+            raise
+        ix.close()
+
+        _write_manifest(
+            index_dir,
+            {
+                "format": FORMAT,
+                "schema": SCHEMA_VERSION,
+                "generation": generation,
+                "corpus": str(corpus.resolve()),
+                "pages": new_records,
+                "skipped": skipped_records,
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            },
+        )
+        if full:
+            for old in index_dir.glob("gen-*"):
+                if old.name != generation:
+                    shutil.rmtree(old, ignore_errors=True)
+        report.pages = len(new_records)
+        report.articles = sum(r.get("articles", 0) for r in new_records.values())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _next_generation(index_dir: Path) -> str:
+    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
+    return f"gen-{max(numbers, default=0) + 1}"
+
+
+def ensure_index(
+    corpus: Path, index_dir: Path, progress: Progress | None = None
+) -> BuildReport | None:
+    """Build or update the index when it is missing or older than the corpus.
+
+    A damaged index raises IndexDamaged: the user decides to rebuild.
+    """
+    manifest = read_manifest(index_dir)
+    scan = scan_corpus(corpus)
+    if manifest is not None and not is_stale(manifest, scan, corpus):
+        return None
+    return update_index(corpus, index_dir, progress=progress)

@@ -1,0 +1,92 @@
+"""The Whoosh analyzer shared by documents and queries: NFKC → fold → CJK bigrams and unigrams.
+
+Positions: a run of n Chinese characters takes n-1 positions (one per bigram; a lone character
+takes one). Each unigram shares the position of the bigram it starts, the last one that of the
+last bigram. A query is cut into bigrams only, in order, so a multi-character query matches
+as a sequence (a phrase of consecutive positions) and never as scattered characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Token, Tokenizer
+
+from gba_tui.text.script import fold_script
+
+_PIECES = re.compile(
+    r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)"
+    r"|(?P<word>[0-9A-Za-z\u00c0-\u024f]+(?:[.,'][0-9A-Za-z]+)*)"
+)
+
+
+def pieces(folded: str, query: bool = False) -> Iterator[tuple[str, int, int, int]]:
+    """(token, position, start, end) for already-folded text."""
+    pos = 0
+    for m in _PIECES.finditer(folded):
+        start = m.start()
+        if m.lastgroup == "word":
+            yield m.group().lower(), pos, start, m.end()
+            pos += 1
+            continue
+        run = m.group()
+        n = len(run)
+        if n == 1:
+            yield run, pos, start, start + 1
+            pos += 1
+            continue
+        for i in range(n - 1):
+            yield run[i : i + 2], pos + i, start + i, start + i + 2
+            if not query:
+                yield run[i], pos + i, start + i, start + i + 1
+        if not query:
+            yield run[n - 1], pos + n - 2, start + n - 1, start + n
+        pos += n - 1
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens a query word is matched by, in order."""
+    return [t for t, *_ in pieces(fold_script(text), query=True)]
+
+
+class CjkTokenizer(Tokenizer):
+    """Folded bigrams and unigrams for Chinese, lower-cased words for Latin and numbers."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        folded = fold_script(value)
+        for text, pos, start, end in pieces(folded, query=(mode == "query")):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+def cjk_analyzer() -> CjkTokenizer:
+    return CjkTokenizer()

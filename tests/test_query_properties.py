@@ -1,0 +1,51 @@
+"""Property test: no query string, however malformed, makes the query layer raise anything but
+QueryError (which the CLI turns into a one-line message and exit 2)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gba_tui.search.query import QueryError, describe, parse_query
+from gba_tui.search.searcher import to_whoosh
+
+PIECES = st.sampled_from(
+    ["科技", "保險", "保险", "QFLP", "OR", "AND", "NOT", "(", ")", "（", "）", '"', "“", "」", "「",
+     "title:", "source:", "person:", "entity:", "-", ":", " ", "\x00", "\t", "首台（套）", "x" * 50]
+)
+QUERIES = st.one_of(
+    st.text(max_size=60),
+    st.lists(PIECES, max_size=25).map("".join),
+    st.lists(PIECES, max_size=25).map(" ".join),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(QUERIES)
+def test_parser_never_raises_unexpectedly(text):
+    try:
+        node = parse_query(text)
+    except QueryError:
+        return
+    describe(node)
+    to_whoosh(node)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(QUERIES)
+def test_search_never_raises_unexpectedly(library, text):
+    try:
+        library.search(text, limit=5)
+    except QueryError:
+        pass
+
+
+@given(st.integers(min_value=1001, max_value=20_000))
+@settings(max_examples=10, deadline=None)
+def test_long_queries_refused(n):
+    try:
+        parse_query("科" * n)
+    except QueryError as exc:
+        assert "too long" in str(exc)
+    else:
+        raise AssertionError("a query over the limit was accepted")
