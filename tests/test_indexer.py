@@ -1,0 +1,138 @@
+"""The index's life: incremental updates by content hash, crashes, a second writer, damage."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+
+from gba_tui.search.indexer import (
+    IndexBusy,
+    IndexDamaged,
+    ensure_index,
+    update_index,
+    writer_lock,
+)
+from gba_tui.search.searcher import Library
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path, seeds):
+    folder = tmp_path / "pages"
+    shutil.copytree(seeds, folder)
+    return folder
+
+
+def test_incremental_update_touches_only_changed_pages(corpus_copy, tmp_path):
+    where = tmp_path / "ix"
+    first = update_index(corpus_copy, where)
+    assert first.rebuilt and first.pages == 5 and first.articles == 19
+    assert ensure_index(corpus_copy, where) is None  # fresh: nothing to do
+
+    page = corpus_copy / "004_761257e38312902a.txt"
+    page.write_text(page.read_text().replace("市值管理不是蹭热点走捷径", "市值管理不是蹭熱點走捷徑"))
+    (corpus_copy / "000_d921b2ee65c7f66c.txt").unlink()
+    (corpus_copy / "new.md").write_text("測試標題\n\n【大公報訊】這是一篇關於量子霸權的新報道。\n")
+    report = ensure_index(corpus_copy, where)
+    assert report is not None and not report.rebuilt
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 1, 1, 3)
+    lib = Library(where)
+    assert lib.search("量子霸權").total == 1
+    assert lib.search("蹭熱點走捷徑").total == 1
+    assert not [a for a in lib.articles if a.path == "000_d921b2ee65c7f66c.txt"]
+    lib.close()
+
+
+def test_touch_without_change_reads_but_does_not_reindex(corpus_copy, tmp_path):
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    p = corpus_copy / "003_467b954d3e2b3a27.txt"
+    p.write_bytes(p.read_bytes())  # new mtime, same content
+    report = ensure_index(corpus_copy, where)
+    assert report is not None and report.changed == 0 and report.added == 0
+
+
+def test_interrupted_rebuild_leaves_previous_index_usable(corpus_copy, tmp_path, monkeypatch):
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+
+    import gba_tui.search.indexer as indexer
+
+    def boom(articles):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indexer, "_page_entities", boom)
+    with pytest.raises(KeyboardInterrupt):
+        update_index(corpus_copy, where, rebuild=True)
+    monkeypatch.undo()
+    lib = Library(where)
+    assert len(lib.articles) == 19 and lib.search("科技保险").total == 2
+    lib.close()
+    assert len(list(where.glob("gen-*"))) == 1
+
+
+def test_second_writer_is_told_to_wait(corpus_copy, tmp_path):
+    where = tmp_path / "ix"
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold():
+        with writer_lock(where):
+            held.set()
+            release.wait(5)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    held.wait(5)
+    try:
+        with pytest.raises(IndexBusy, match="another gba-tui"):
+            update_index(corpus_copy, where, wait=0.3)
+    finally:
+        release.set()
+        t.join()
+
+
+@pytest.mark.parametrize("damage", ["manifest", "segment", "generation", "schema"])
+def test_damaged_index_detected_and_rebuild_fixes_it(corpus_copy, tmp_path, damage):
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    gen = next(where.glob("gen-*"))
+    if damage == "manifest":
+        (where / "manifest.json").write_text("{not json")
+    elif damage == "segment":
+        for f in gen.glob("*.seg"):
+            f.write_bytes(b"garbage")
+        for f in gen.glob("_MAIN_*.toc"):
+            f.write_bytes(b"garbage")
+    elif damage == "generation":
+        shutil.rmtree(gen)
+    else:
+        text = (where / "manifest.json").read_text()
+        (where / "manifest.json").write_text(text.replace('"schema": ', '"schema": 99999'))
+    with pytest.raises(IndexDamaged, match="index --rebuild"):
+        Library(where)
+    # The commands refuse it with the same advice, and exit 2.
+    from gba_tui.cli import main
+
+    assert main(["--corpus", str(corpus_copy), "--index", str(where), "list"]) == 2
+    report = update_index(corpus_copy, where, rebuild=True)
+    assert report.rebuilt
+    assert Library(where).search("科技保险").total == 2
+
+
+def test_plain_index_command_repairs_damage(corpus_copy, tmp_path):
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    (where / "manifest.json").write_text("{}")
+    assert update_index(corpus_copy, where).rebuilt
+    assert len(Library(where).articles) == 19
+
+
+def test_broken_file_skipped_rest_indexed(corpus_copy, tmp_path):
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    report = update_index(corpus_copy, tmp_path / "ix")
+    assert report.articles == 19
+    assert {s.path for s in report.skipped} == {"empty.txt", "blob.txt"}
+    assert "skipped empty.txt: empty file" in report.summary()
