@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gba_tui.search.query import QueryError, describe, parse_query
-from gba_tui.search.searcher import to_whoosh
+from gba_tui.search.searcher import ranking_query
 
 PIECES = st.sampled_from(
     ["科技", "保險", "保险", "QFLP", "OR", "AND", "NOT", "(", ")", "（", "）", '"', "“", "」", "「",
@@ -28,7 +28,7 @@ def test_parser_never_raises_unexpectedly(text):
     except QueryError:
         return
     describe(node)
-    to_whoosh(node)
+    ranking_query(node)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -24,6 +24,7 @@ from gba_tui.corpus.loader import Skipped, page_files, read_page
 from gba_tui.corpus.model import Article, Page, article_to_dict
 from gba_tui.corpus.segment import segment_page
 from gba_tui.search.schema import SCHEMA_VERSION, build_schema
+from gba_tui.text.script import searchable
 
 MANIFEST = "manifest.json"
 FORMAT = "gba-tui-index"
@@ -158,47 +159,50 @@ def is_stale(manifest: dict[str, Any], scan: Scan, corpus: Path) -> bool:
 
 # ---------------------------------------------------------------- documents
 
+STORE = "store.json"
 
-def article_document(article: Article, entities: list[dict[str, Any]]) -> dict[str, Any]:
-    """The Whoosh document for one article."""
+
+def article_fields(article: Article, entities: list[dict[str, Any]]) -> dict[str, str]:
+    """The searchable text of one article, field by field, as printed (not yet folded)."""
     by_type: dict[str, list[str]] = {}
     for e in entities:
-        names = [e["name"], *e.get("aliases", [])]
-        by_type.setdefault(e["type"], []).extend(names)
-    body = list(article.paragraphs)
-    for b in article.boxes:
-        body.append(b.text)
+        by_type.setdefault(e["type"], []).extend([e["name"], *e.get("aliases", [])])
+    rest = [article.kicker, article.subtitle, article.byline_text, *article.paragraphs]
+    rest += list(article.captions)
+    rest += [b.text for b in article.boxes]
     for t in article.tables:
-        body.append(t.title)
-        body.extend(" ".join(r) for r in t.rows)
-        body.append(t.source_note)
-    body.extend(article.extras)
-    ordinal = int(article.id.rsplit("-", 1)[1])
-    return {
-        "id": article.id,
-        "path": article.path,
-        "ordinal": ordinal,
+        rest += [t.title, *(" ".join(r) for r in t.rows), t.source_note]
+    rest += list(article.extras)
+    fields = {
         "title": article.title,
-        "heading": "\n".join([article.kicker, article.subtitle, *article.subheadings]),
-        "body": "\n".join(body),
-        "captions": "\n".join(article.captions),
-        "byline": "\n".join([article.byline_text, *article.byline]),
+        "text": "\n".join(x for x in rest if x),
         "source": article.source,
+        "byline": "\n".join([article.byline_text, *article.byline]),
         "entities": "\n".join(n for names in by_type.values() for n in names),
-        "person": "\n".join(by_type.get("person", [])),
-        "org": "\n".join(by_type.get("org", [])),
-        "place": "\n".join(by_type.get("place", [])),
-        "policy": "\n".join(by_type.get("policy", [])),
-        "doc": json.dumps(
-            {"article": article_to_dict(article), "entities": entities}, ensure_ascii=False
-        ),
     }
+    for kind in ("person", "org", "place", "policy"):
+        fields[kind] = "\n".join(by_type.get(kind, []))
+    return fields
 
 
 def _page_entities(articles: list[Article]) -> list[list[dict[str, Any]]]:
     from gba_tui.entities.extract import extract_entities
 
-    return [[m.to_json() for m in extract_entities(a)] for a in articles]
+    return [[e.to_json() for e in extract_entities(a)] for a in articles]
+
+
+def read_store(gen_dir: Path) -> dict[str, Any]:
+    """The side store: every article as printed, its entities, its folded fields."""
+    data = json.loads((gen_dir / STORE).read_text("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("articles"), dict):
+        raise ValueError("store malformed")
+    return data
+
+
+def _write_store(gen_dir: Path, store: dict[str, Any]) -> None:
+    tmp = gen_dir / f".{STORE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(store, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    os.replace(tmp, gen_dir / STORE)
 
 
 # ---------------------------------------------------------------- building
@@ -272,15 +276,31 @@ def update_index(
             except Exception as exc:  # noqa: BLE001 - any failure to open means damage
                 raise IndexDamaged(index_dir, str(exc)) from None
 
+        try:
+            store = {"articles": {}} if full else read_store(index_dir / generation)
+        except (OSError, ValueError) as exc:
+            raise IndexDamaged(index_dir, f"side store: {exc}") from None
+        stored = store["articles"]
+        gone = set(removed) | {p for p in pages if p in old_pages}
+        for aid in [i for i, rec in stored.items() if rec["article"]["path"] in gone]:
+            del stored[aid]
+
+        # One writer process: forking from a threaded app is unsafe (design card).
         writer = ix.writer(procs=1, limitmb=256)
         try:
-            for rel in removed + [p for p in pages if p in old_pages]:
+            for rel in sorted(gone):
                 writer.delete_by_term("path", rel)
             total = len(pages)
             for n, (rel, page) in enumerate(sorted(pages.items()), start=1):
                 articles = segment_page(page)
                 for article, ents in zip(articles, _page_entities(articles), strict=True):
-                    writer.add_document(**article_document(article, ents))
+                    fields = article_fields(article, ents)
+                    writer.add_document(id=article.id, path=article.path, **fields)
+                    stored[article.id] = {
+                        "article": article_to_dict(article),
+                        "entities": ents,
+                        "folded": {k: searchable(v) for k, v in fields.items() if v},
+                    }
                 new_records[rel] = {
                     "digest": page.digest,
                     "stat": list(scan.stats[rel]),
@@ -290,6 +310,7 @@ def update_index(
                 if progress:
                     progress(n, total, rel)
             writer.commit(optimize=False)
+            _write_store(index_dir / generation, store)
         except BaseException:
             writer.cancel()
             if full:

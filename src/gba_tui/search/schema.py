@@ -1,24 +1,22 @@
-"""The Whoosh schema: one document per article, text fields through the CJK analyzer."""
+"""The Whoosh schema: one document per article, text fields through the CJK analyzer.
+
+Fields hold term frequencies but no positions: Whoosh finds candidates and ranks them (BM25F);
+whether a multi-character word really occurs as a sequence is then checked on the folded
+text kept beside the index (see searcher.py). Positions would double the index and make every
+phrase check a slow walk through Python.
+"""
 
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 
 from gba_tui.text.analysis import cjk_analyzer
 
-# Bump when the schema or the analyzer changes: an index built otherwise is incompatible.
-SCHEMA_VERSION = 3
+# Bump when the schema, the analyzer or the side store changes: older indexes are refused.
+SCHEMA_VERSION = 4
 
-# Where a word may match, and how much a match there counts (BM25F field weights).
-SEARCH_FIELDS = {
-    "title": 3.0,
-    "heading": 1.5,
-    "body": 1.0,
-    "captions": 0.6,
-    "byline": 1.0,
-    "source": 0.5,
-    "entities": 0.8,
-}
+# Where a plain word may match, and how much a match there counts (BM25F field weights).
+SEARCH_FIELDS = {"title": 3.0, "text": 1.0}
 
 # Query prefixes a user may type, and the field each searches.
 FILTER_FIELDS = {
@@ -31,26 +29,17 @@ FILTER_FIELDS = {
     "place": "place",
     "policy": "policy",
 }
+TEXT_FIELDS = ("title", "text", "source", "byline", "entities", "person", "org", "place", "policy")
 
 
 def build_schema() -> Schema:
-    text = cjk_analyzer()
+    analyzer = cjk_analyzer()
     fields = {
-        "id": ID(stored=True, unique=True),
+        "id": ID(stored=True, unique=True, sortable=True),
         "path": ID(stored=True),
-        "ordinal": NUMERIC(stored=True, sortable=True),
-        "title": TEXT(analyzer=text, stored=False, field_boost=SEARCH_FIELDS["title"]),
-        "heading": TEXT(analyzer=text, field_boost=SEARCH_FIELDS["heading"]),
-        "body": TEXT(analyzer=text, field_boost=SEARCH_FIELDS["body"]),
-        "captions": TEXT(analyzer=text, field_boost=SEARCH_FIELDS["captions"]),
-        "byline": TEXT(analyzer=text, field_boost=SEARCH_FIELDS["byline"]),
-        "source": TEXT(analyzer=text, field_boost=SEARCH_FIELDS["source"]),
-        "entities": TEXT(analyzer=text, field_boost=SEARCH_FIELDS["entities"]),
-        "person": TEXT(analyzer=text),
-        "org": TEXT(analyzer=text),
-        "place": TEXT(analyzer=text),
-        "policy": TEXT(analyzer=text),
-        # The whole article and its entities as JSON: list, show and snippets read it back.
+        # The whole article and its entities as JSON, read back for show and snippets.
         "doc": STORED(),
     }
+    for name in TEXT_FIELDS:
+        fields[name] = TEXT(analyzer=analyzer, phrase=False, field_boost=SEARCH_FIELDS.get(name, 1.0))
     return Schema(**fields)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,9 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
-from gba_tui.search.indexer import IndexDamaged, read_manifest
-from gba_tui.search.query import And, Node, Not, Or, Word, describe, parse_query, positive_words
+from gba_tui.search.indexer import IndexDamaged, read_manifest, read_store
+from gba_tui.search.matching import FoldedTexts, needle
+from gba_tui.search.query import Node, describe, parse_query, positive_words
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.text.analysis import query_tokens
@@ -85,38 +86,39 @@ class Results:
         return replace(self, hits=tuple(hits))
 
 
-def _field_query(fieldname: str, text: str) -> wq.Query:
-    tokens = query_tokens(text)
-    if not tokens:
-        return wq.NullQuery
-    if len(tokens) == 1:
-        return wq.Term(fieldname, tokens[0])
-    return wq.Phrase(fieldname, tokens)
+def ranking_query(node: Node, frequency: Callable[[str, str], int] | None = None) -> wq.Query | None:
+    """What Whoosh ranks the exact matches by (BM25F): for each positive word, its rarest term
+    in the headline (weighted) and in the text. The exact match already proved the word is
+    there as a sequence; one term per field keeps Whoosh's top-N search able to skip blocks.
+    None when no word has an indexed term."""
+    parts: list[wq.Query] = []
+    for w in positive_words(node):
+        tokens = list(dict.fromkeys(query_tokens(w.text)))
+        if not tokens:
+            continue
+        fields = [FILTER_FIELDS[w.field]] if w.field else list(SEARCH_FIELDS)
+        alts = []
+        for f in fields:
+            rarest = min(tokens, key=lambda t: frequency(f, t)) if frequency else tokens[-1]
+            alts.append(wq.Term(f, rarest))
+        parts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def to_whoosh(node: Node) -> wq.Query:
-    """The Whoosh query for a parsed query; plain words search every field, weighted."""
-    if isinstance(node, Word):
-        if node.field:
-            return _field_query(FILTER_FIELDS[node.field], node.text)
-        return wq.Or([_field_query(f, node.text) for f in SEARCH_FIELDS])
-    if isinstance(node, Not):
-        return wq.Not(to_whoosh(node.item))
-    parts = [to_whoosh(x) for x in node.items]
-    if isinstance(node, Or):
-        return wq.Or(parts)
-    positives = [p for p in parts if not isinstance(p, wq.Not)]
-    if not positives:
-        parts = [wq.Every(), *parts]
-    return wq.And(parts)
-
-
-def article_text(article: Article) -> str:
-    return article.full_text
+def _single_characters(node: Node) -> list[str]:
+    """Plain one-character Chinese words: the index keeps no unigrams for them to rank by."""
+    out = []
+    for w in positive_words(node):
+        n = needle(w.text)
+        if not w.field and len(n) == 1 and not n.isascii():
+            out.append(n)
+    return out
 
 
 class Library:
-    """An open index: every article, and search over them. Thread-safe for readers."""
+    """An open index: every article, and search over them. Safe to share between threads."""
 
     def __init__(self, index_dir: Path) -> None:
         from whoosh import index as whoosh_index
@@ -124,32 +126,48 @@ class Library:
         manifest = read_manifest(index_dir)
         if manifest is None:
             raise IndexDamaged(index_dir, "no index built yet")
+        gen_dir = index_dir / manifest["generation"]
         try:
-            self._ix = whoosh_index.open_dir(str(index_dir / manifest["generation"]))
+            self._ix = whoosh_index.open_dir(str(gen_dir))
             self._searcher = self._ix.searcher(weighting=BM25F())
-            stored = list(self._searcher.documents())
+            ids_column = self._searcher.reader().column_reader("id")
+            doc_count = self._searcher.doc_count()
+            store = read_store(gen_dir)
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises, the index is unusable
             raise IndexDamaged(index_dir, f"{type(exc).__name__}: {exc}") from None
+        records = store["articles"]
         expected = sum(p.get("articles", 0) for p in manifest["pages"].values())
-        if len(stored) != expected:
-            raise IndexDamaged(index_dir, f"{len(stored)} articles stored, manifest says {expected}")
+        if not doc_count == len(records) == expected:
+            raise IndexDamaged(
+                index_dir, f"{doc_count} articles indexed, {len(records)} stored, {expected} expected"
+            )
         self.index_dir = index_dir
         self.manifest = manifest
         self._lock = threading.Lock()
-        docs: dict[str, dict[str, Any]] = {}
-        for d in stored:
-            try:
-                docs[d["id"]] = json.loads(d["doc"])
-            except (KeyError, ValueError, TypeError) as exc:
-                raise IndexDamaged(index_dir, f"unreadable stored article: {exc}") from None
-        order = sorted(docs, key=lambda i: (i.rsplit("-", 1)[0], int(i.rsplit("-", 1)[1])))
-        self._order = {aid: n for n, aid in enumerate(order)}
-        self.articles: tuple[Article, ...] = tuple(article_from_dict(docs[i]["article"]) for i in order)
+        try:
+            order = sorted(records, key=_page_order)
+            self.articles: tuple[Article, ...] = tuple(
+                article_from_dict(records[i]["article"]) for i in order
+            )
+            self._folded: list[dict[str, str]] = [records[i]["folded"] for i in order]
+            self.entities_of: dict[str, tuple[dict[str, Any], ...]] = {
+                i: tuple(records[i].get("entities", ())) for i in order
+            }
+            self._order = {aid: n for n, aid in enumerate(order)}
+            # Whoosh numbers documents itself; map its numbers to our order once.
+            self._index_of_docnum: dict[int, int] = {}
+            for docnum in self._searcher.reader().all_doc_ids():
+                raw = ids_column[docnum]
+                aid = raw.decode() if isinstance(raw, bytes) else raw
+                self._index_of_docnum[docnum] = self._order[aid]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise IndexDamaged(index_dir, f"index and side store disagree: {exc}") from None
+        self._docnum_of = {i: d for d, i in self._index_of_docnum.items()}
+        if len(self._docnum_of) != len(order):
+            raise IndexDamaged(index_dir, "index and side store disagree")
         self._by_id = {a.id: a for a in self.articles}
-        self.entities_of: dict[str, tuple[dict[str, Any], ...]] = {
-            i: tuple(docs[i].get("entities", ())) for i in order
-        }
-        self._folded: dict[str, str] = {}
+        self._texts = FoldedTexts(self._folded)
+        self._avg_len = max(1.0, sum(len(f.get("text", "")) for f in self._folded) / max(1, len(order)))
 
     def close(self) -> None:
         self._searcher.close()
@@ -165,28 +183,97 @@ class Library:
     def search(self, text: str, limit: int | None = 50, within: Iterable[str] | None = None) -> Results:
         """Run a query; QueryError for one that cannot be run. `within` limits to those ids."""
         node = parse_query(text)
-        q = to_whoosh(node)
+        return self.search_node(node, text, limit, within)
+
+    def search_node(self, node: Node, text: str, limit: int | None = 50,
+                    within: Iterable[str] | None = None) -> Results:
+        exact = self._texts.matching(node)
         if within is not None:
-            ids = list(within)
-            q = wq.And([q, wq.Or([wq.Term("id", i) for i in ids])]) if ids else wq.NullQuery
+            allowed = {self._order[i] for i in within if i in self._order}
+            exact = exact & allowed
+        scores = dict.fromkeys(exact, 0.0)
         with self._lock:
-            found = self._searcher.search(q, limit=None)
-            scored = [(hit["id"], hit.score or 0.0) for hit in found]
+            q = ranking_query(node, self._searcher.doc_frequency)
+            if exact and q is not None:
+                scores.update(self._rank(q, exact, limit))
+        for ch in _single_characters(node):
+            self._score_character(ch, exact, scores)
         # Ties go to page order, so the same query gives the same list every time.
-        scored.sort(key=lambda x: (-round(x[1], 6), self._order.get(x[0], 0)))
+        ranked = sorted(exact, key=lambda i: (-round(scores[i], 6), i))
         words = [w.text for w in positive_words(node)]
-        selected = scored if limit is None else scored[:limit]
+        selected = ranked if limit is None else ranked[:limit]
         hits = tuple(
-            self._hit(n, aid, score, words) for n, (aid, score) in enumerate(selected, start=1)
+            self._hit(n, self.articles[i].id, scores[i], words)
+            for n, i in enumerate(selected, start=1)
         )
-        return Results(text, describe(node), len(scored), hits, tuple(words))
+        return Results(text, describe(node), len(ranked), hits, tuple(words))
+
+    def _rank(self, q: wq.Query, exact: frozenset[int], limit: int | None) -> dict[int, float]:
+        """BM25F scores from Whoosh for (at least) the best `limit` of the exact matches.
+
+        A few matches are scored one by one, skipping the matcher to each; many are ranked
+        with Whoosh's own top-N search (it skips blocks that cannot make the top N), asking
+        for more until enough of its top N are exact matches."""
+        if limit is None or len(exact) <= 800:
+            return self._score_each(q, exact)
+        want = limit + 16
+        while True:
+            found = self._searcher.search(q, limit=want)
+            scores = {}
+            for hit in found:
+                i = self._index_of_docnum.get(hit.docnum)
+                if i in exact:
+                    scores[i] = hit.score or 0.0
+            if len(scores) >= limit + 16 or len(found) < want or want >= 8 * (limit + 16):
+                break
+            want *= 4
+        if len(scores) < min(len(exact), limit):
+            return self._score_each(q, exact)
+        return scores
+
+    def _score_each(self, q: wq.Query, exact: frozenset[int]) -> dict[int, float]:
+        wanted = sorted(self._docnum_of[i] for i in exact)
+        scores: dict[int, float] = {}
+        context = self._searcher.context()
+        for leaf, offset in self._searcher.leaf_searchers():
+            m = q.matcher(leaf, context)
+            top = offset + leaf.doc_count_all()
+            for docnum in wanted:
+                if docnum < offset or docnum >= top:
+                    continue
+                if not m.is_active():
+                    break
+                local = docnum - offset
+                if m.id() < local:
+                    m.skip_to(local)
+                if m.is_active() and m.id() == local:
+                    scores[self._index_of_docnum[docnum]] = m.score()
+        return scores
+
+    def _score_character(self, ch: str, docs: frozenset[int], scores: dict[int, float]) -> None:
+        """BM25 for a one-character word, counted in the folded text (headline counts thrice)."""
+        t = self._texts
+        df = len(t.find("title", ch) | t.find("text", ch))
+        n = max(t.size, 1)
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        k1, b = 1.2, 0.75
+        for i in docs:
+            tf = 3 * t.count("title", i, ch) + t.count("text", i, ch)
+            if tf:
+                norm = k1 * (1 - b + b * t.length("text", i) / self._avg_len)
+                scores[i] += idf * tf * (k1 + 1) / (tf + norm)
 
     def _hit(self, rank: int, aid: str, score: float, words: list[str]) -> Hit:
         a = self._by_id[aid]
         body = "\n".join([*a.paragraphs, *a.captions, *(b.text for b in a.boxes)])
         snippet = make_snippet(body, words)
         title_marks = tuple(match_spans(a.title, words))
-        full = a.full_text
-        terms = tuple(w for w in words if match_spans(full, [w]))
+        folded = self._folded[self._order[aid]]
+        terms = tuple(w for w in words if any(needle(w) in v for v in folded.values()))
         return Hit(rank, aid, a.title, a.source, score, terms, snippet, title_marks, a,
                    self.entities_of.get(aid, ()))
+
+
+def _page_order(aid: str) -> tuple[str, int]:
+    page, _, n = aid.rpartition("-")
+    return page, int(n) if n.isdigit() else 0

@@ -53,7 +53,7 @@ def _needle_tiers(word: str) -> list[list[str]]:
     if not compact:
         return []
     runs = [m for m in re.split(r"[^\w]+", compact) if m]
-    tokens = [t for t, *_ in pieces(folded, query=True)]
+    tokens = [t for t, *_ in pieces(folded)]
     return [[compact], runs, tokens]
 
 

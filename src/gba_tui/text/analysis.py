@@ -1,9 +1,11 @@
-"""The Whoosh analyzer shared by documents and queries: NFKC → fold → CJK bigrams and unigrams.
+"""The Whoosh analyzer shared by documents and queries: NFKC → fold → CJK bigrams.
 
-Positions: a run of n Chinese characters takes n-1 positions (one per bigram; a lone character
-takes one). Each unigram shares the position of the bigram it starts, the last one that of the
-last bigram. A query is cut into bigrams only, in order, so a multi-character query matches
-as a sequence (a phrase of consecutive positions) and never as scattered characters.
+A run of Chinese characters becomes its overlapping bigrams; a lone character (套 in 首台(套))
+stays a unigram; Latin words and numbers are lower-cased words. Index and query cut text the
+same way, so 科技保險 and 科技保险 give the same terms. Unigrams of longer runs are left out of
+the index on purpose: they would add a third of the postings, and Whoosh's cost is per posting.
+One-character queries and the check that a word occurs as a sequence (not scattered) are
+answered from the folded text kept beside the index (search/searcher.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ _PIECES = re.compile(
 )
 
 
-def pieces(folded: str, query: bool = False) -> Iterator[tuple[str, int, int, int]]:
+def pieces(folded: str) -> Iterator[tuple[str, int, int, int]]:
     """(token, position, start, end) for already-folded text."""
     pos = 0
     for m in _PIECES.finditer(folded):
@@ -38,16 +40,12 @@ def pieces(folded: str, query: bool = False) -> Iterator[tuple[str, int, int, in
             continue
         for i in range(n - 1):
             yield run[i : i + 2], pos + i, start + i, start + i + 2
-            if not query:
-                yield run[i], pos + i, start + i, start + i + 1
-        if not query:
-            yield run[n - 1], pos + n - 2, start + n - 1, start + n
         pos += n - 1
 
 
 def query_tokens(text: str) -> list[str]:
     """The tokens a query word is matched by, in order."""
-    return [t for t, *_ in pieces(fold_script(text), query=True)]
+    return [t for t, *_ in pieces(fold_script(text))]
 
 
 class CjkTokenizer(Tokenizer):
@@ -74,7 +72,7 @@ class CjkTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         folded = fold_script(value)
-        for text, pos, start, end in pieces(folded, query=(mode == "query")):
+        for text, pos, start, end in pieces(folded):
             t.text = text
             t.boost = 1.0
             t.stopped = False

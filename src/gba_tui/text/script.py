@@ -22,8 +22,15 @@ def _convert(config: str, text: str) -> str:
         return _converter(config).convert(text)
 
 
+# Full-width ASCII (！ to ～) and the ideographic space: the forms NFKC changes most in news.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def normalize_width(text: str) -> str:
     """NFKC per character, so full- and half-width forms match and offsets stay put."""
+    text = text.translate(_FULL_WIDTH)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     out = []
     for ch in text:
         n = unicodedata.normalize("NFKC", ch)
@@ -50,6 +57,11 @@ def fold_script(text: str) -> str:
 def _single(ch: str) -> str:
     out = _convert("t2s", _convert("hk2s", ch))
     return out if len(out) == 1 else ch
+
+
+def searchable(text: str) -> str:
+    """Folded, lower-cased text a query word is looked for in (as a plain substring)."""
+    return fold_script(text).lower()
 
 
 def to_simplified(text: str) -> str:

@@ -1,0 +1,92 @@
+"""Exact matching on folded text: which articles contain a word as a sequence.
+
+Each field's folded text for all articles is kept as one long string with a separator, so a
+word is found with str.find (C speed) and each hit skips to the next article; a query of
+several words becomes set operations. Whoosh then only ranks what matched.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from functools import lru_cache
+
+from gba_tui.search.query import Node, Not, Or, Word
+from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS
+from gba_tui.text.analysis import query_tokens
+from gba_tui.text.script import searchable
+
+SEP = "\x00"  # never in page text: the loader refuses files with NUL
+
+
+def needle(text: str) -> str:
+    """What a query word is looked for as, in folded text: spaces next to Chinese dropped."""
+    folded = searchable(text).strip()
+    return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", folded)
+
+
+class FoldedTexts:
+    """The folded fields of every article, as one string per field."""
+
+    def __init__(self, folded: Sequence[dict[str, str]]) -> None:
+        self.size = len(folded)
+        self._joined: dict[str, str] = {}
+        self._starts: dict[str, list[int]] = {}
+        fields = set(SEARCH_FIELDS) | set(FILTER_FIELDS.values())
+        for field in fields:
+            starts, pos = [], 0
+            parts = []
+            for f in folded:
+                starts.append(pos)
+                value = f.get(field, "").replace(SEP, " ")
+                parts.append(value)
+                pos += len(value) + 1
+            self._joined[field] = SEP.join(parts)
+            self._starts[field] = starts
+        self.find = lru_cache(maxsize=512)(self._find)
+
+    def _find(self, field: str, word: str) -> frozenset[int]:
+        """Indices of the articles whose field contains word."""
+        text, starts = self._joined[field], self._starts[field]
+        found: list[int] = []
+        i = text.find(word)
+        while i != -1:
+            doc = bisect_right(starts, i) - 1
+            found.append(doc)
+            nxt = starts[doc + 1] if doc + 1 < len(starts) else len(text)
+            i = text.find(word, nxt)
+        return frozenset(found)
+
+    def count(self, field: str, doc: int, word: str) -> int:
+        starts = self._starts[field]
+        end = starts[doc + 1] - 1 if doc + 1 < len(starts) else len(self._joined[field])
+        return self._joined[field].count(word, starts[doc], end)
+
+    def length(self, field: str, doc: int) -> int:
+        starts = self._starts[field]
+        end = starts[doc + 1] - 1 if doc + 1 < len(starts) else len(self._joined[field])
+        return end - starts[doc]
+
+    def matching(self, node: Node) -> frozenset[int]:
+        """The articles that satisfy the query exactly."""
+        if isinstance(node, Word):
+            n = needle(node.text)
+            if not n or not query_tokens(node.text):
+                return frozenset()
+            if node.field:
+                return self.find(FILTER_FIELDS[node.field], n)
+            out: frozenset[int] = frozenset()
+            for field in SEARCH_FIELDS:
+                out |= self.find(field, n)
+            return out
+        if isinstance(node, Not):
+            return frozenset(range(self.size)) - self.matching(node.item)
+        sets = [self.matching(x) for x in node.items]
+        if isinstance(node, Or):
+            return frozenset().union(*sets)
+        result = sets[0]
+        for s in sets[1:]:
+            result &= s
+        return result
+
