@@ -182,6 +182,36 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_entities(args: argparse.Namespace, settings: Settings) -> int:
+    from gba_tui.entities.catalogue import TYPE_ORDER, catalogue
+    from gba_tui.search.query import QueryError
+
+    if args.type and args.type not in TYPE_ORDER:
+        raise UsageError(f"--type must be one of {', '.join(TYPE_ORDER)}")
+    library = open_library(settings)
+    ids = None
+    if args.query:
+        try:
+            ids = library.search(args.query, limit=None).ids
+        except QueryError as exc:
+            raise UsageError(f"bad query: {exc}") from None
+    entries = catalogue(library.entities_of, ids, args.type)
+    if args.limit:
+        entries = entries[: args.limit]
+    if args.json:
+        _dump([e.to_json() for e in entries])
+        return 0
+    from rich.table import Table
+
+    table = Table(title=f"{len(entries)} entities" + (f" in {args.query}" if args.query else ""))
+    for col, just in (("name", "left"), ("type", "left"), ("articles", "right"), ("mentions", "right")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for e in entries:
+        table.add_row(e.name, e.type, str(len(e.articles)), str(e.count))
+    Console().print(table)
+    return 0
+
+
 QUERY_HELP = """\
 query language:
   科技保險            every word must match (either script: 科技保险 finds the same)
@@ -233,6 +263,16 @@ def build_parser() -> _Parser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--script", choices=("orig", "t", "s"), default="orig", help="display script")
     s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser(
+        "entities", help="people, organisations, places and policies named",
+        description="The entities the articles name, or those of a query's results.",
+    )
+    s.add_argument("--type", metavar="T", help="person, org, place, policy, programme, event, document")
+    s.add_argument("--query", metavar="Q", help="only the articles this query finds")
+    s.add_argument("--limit", type=int, metavar="N", help="at most N entities")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=cmd_entities)
     return p
 
 

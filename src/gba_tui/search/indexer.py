@@ -286,7 +286,7 @@ def update_index(
             del stored[aid]
 
         # One writer process: forking from a threaded app is unsafe (design card).
-        writer = ix.writer(procs=1, limitmb=256)
+        writer = ix.writer(procs=1, limitmb=1024)
         try:
             for rel in sorted(gone):
                 writer.delete_by_term("path", rel)

@@ -1,0 +1,77 @@
+"""Entities across a set of articles: one per thing, with the articles it appears in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+TYPE_ORDER = ("person", "org", "place", "policy", "programme", "event", "document")
+TYPE_LABELS = {
+    "person": "People",
+    "org": "Organisations",
+    "place": "Places",
+    "policy": "Policies",
+    "programme": "Programmes",
+    "event": "Events",
+    "document": "Documents",
+}
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One entity over a set of articles."""
+
+    name: str
+    type: str
+    key: str
+    aliases: tuple[str, ...]
+    count: int  # mentions over all the articles
+    articles: tuple[str, ...]  # article ids, in corpus order
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "count": self.count,
+            "articles": list(self.articles),
+        }
+
+    @property
+    def query(self) -> str:
+        """The query filter that finds the articles naming this entity."""
+        field = self.type if self.type in ("person", "org", "place", "policy") else "entity"
+        return f'{field}:"{self.name}"' if " " in self.name else f"{field}:{self.name}"
+
+
+def catalogue(
+    entities_of: Mapping[str, Iterable[Mapping[str, Any]]],
+    ids: Iterable[str] | None = None,
+    etype: str | None = None,
+) -> list[CatalogueEntry]:
+    """Merge the per-article entities of `ids` (all when None): most articles first."""
+    order = list(entities_of) if ids is None else [i for i in ids if i in entities_of]
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for aid in order:
+        for e in entities_of[aid]:
+            if etype and e["type"] != etype:
+                continue
+            k = (e["type"], e["key"])
+            m = merged.setdefault(
+                k, {"name": e["name"], "aliases": set(), "count": 0, "articles": []}
+            )
+            m["aliases"].update(e.get("aliases", ()))
+            m["count"] += max(1, e.get("count", 1))
+            if aid not in m["articles"]:
+                m["articles"].append(aid)
+    out = [
+        CatalogueEntry(
+            m["name"], t, key, tuple(sorted(m["aliases"] - {m["name"]})), m["count"],
+            tuple(m["articles"]),
+        )
+        for (t, key), m in merged.items()
+    ]
+    rank = {t: n for n, t in enumerate(TYPE_ORDER)}
+    out.sort(key=lambda e: (rank.get(e.type, 99), -len(e.articles), -e.count, e.name))
+    return out

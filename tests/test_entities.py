@@ -1,0 +1,147 @@
+"""Entities on the seed pages, scored against a hand-annotated list; junk never comes back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import INSURANCE_IDS
+from gba_tui.entities.catalogue import catalogue
+from gba_tui.entities.extract import extract_entities, gazetteer
+from gba_tui.text.script import fold_script
+
+ANNOTATED = Path(__file__).parent / "data" / "entities_annotated.tsv"
+TYPES = ("person", "org", "place", "policy")
+
+# Fragments and common words that must never come back as entities. Every false positive
+# found goes here.
+JUNK = [
+    "高水平", "大湾", "大灣", "活水", "記者", "记者", "意見", "意见", "建立健全", "布局", "格局",
+    "內部", "攻堅破局", "投資佈局", "共生格局", "辦公室", "內部署", "產業鏈部署", "重點實驗室",
+    "發展格局", "協同格局", "高校佈局", "現場簽署", "集群格局", "國際化佈局", "經濟學院",
+    "高科技公司", "國家實驗室", "研究型大學", "行業協會", "有限公司", "公司", "集團",
+]
+
+
+def annotations() -> list[tuple[str, str]]:
+    rows = []
+    for line in ANNOTATED.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            etype, name = line.split("\t")
+            rows.append((etype, name.strip()))
+    return rows
+
+
+def _fold(s: str) -> str:
+    return fold_script(s).replace(" ", "").lower()
+
+
+def entity_scores(entities_of) -> dict[str, dict[str, float]]:
+    """Recall and precision per type of the corpus's entities against the annotated list."""
+    entries = catalogue(entities_of)
+    scores = {}
+    for etype in TYPES:
+        gold = {_fold(n) for t, n in annotations() if t == etype}
+        found = [e for e in entries if e.type == etype]
+        forms = [{_fold(e.name), *(_fold(a) for a in e.aliases)} for e in found]
+        hit_gold = {g for g in gold if any(g in f for f in forms)}
+        right = [f for f in forms if f & gold]
+        scores[etype] = {
+            "annotated": len(gold),
+            "found": len(found),
+            "recall": len(hit_gold) / len(gold),
+            "precision": len(right) / max(1, len(found)),
+            "missed": sorted(gold - hit_gold),
+        }
+    return scores
+
+
+def test_recall_and_precision_per_type(library, capsys):
+    scores = entity_scores(library.entities_of)
+    with capsys.disabled():
+        print()
+        for etype, s in scores.items():
+            print(f"  {etype:7} recall {s['recall']:.0%} ({s['annotated']} annotated)"
+                  f"  precision {s['precision']:.0%} ({s['found']} found)  missed: {s['missed']}")
+    for etype in TYPES:
+        assert scores[etype]["recall"] >= 0.9, (etype, scores[etype]["missed"])
+        assert scores[etype]["precision"] >= 0.6, etype
+
+
+def test_no_junk_entities(library):
+    names = {_fold(e.name) for e in catalogue(library.entities_of)}
+    for junk in JUNK:
+        assert _fold(junk) not in names, junk
+
+
+def test_bare_short_reference_is_an_alias_not_an_entity(library):
+    entries = catalogue(library.entities_of, ["000_d921b2ee65c7f66c-1"], "policy")
+    opinion = next(e for e in entries if "科技保險高質量發展" in e.name)
+    assert "意見" in opinion.aliases
+    assert not [e for e in entries if e.name in ("意見", "若干意見")]
+    assert opinion.count >= 8  # the full title and each 《意見》 after it
+
+
+def test_same_policy_across_scripts_is_one_entity(library):
+    entries = catalogue(library.entities_of, INSURANCE_IDS, "policy")
+    opinion = [e for e in entries if "科技保險高質量發展" in e.name]
+    assert len(opinion) == 1 and sorted(opinion[0].articles) == INSURANCE_IDS
+    assert "若干意見" in opinion[0].aliases or "若干意见" in opinion[0].aliases
+
+
+def test_four_ministries_merged_across_scripts(library):
+    orgs = {e.name: e for e in catalogue(library.entities_of, INSURANCE_IDS, "org")}
+    for name in ("科技部", "國家金融監督管理總局", "工業和信息化部", "國家知識產權局"):
+        assert sorted(orgs[name].articles) == INSURANCE_IDS, name
+
+
+def test_short_forms_resolved_within_article(library):
+    entries = catalogue(library.entities_of, ["003_467b954d3e2b3a27-2"], "org")
+    fund = next(e for e in entries if e.name == "香港投資管理有限公司")
+    assert "港投公司" in fund.aliases and fund.count >= 4
+    entries = catalogue(library.entities_of, ["004_761257e38312902a-4"], "org")
+    assoc = next(e for e in entries if e.name == "中國銀行間市場交易商協會")
+    assert assoc.count >= 2
+
+
+def test_cluster_short_form(library):
+    places = {e.name: e for e in catalogue(library.entities_of, None, "place")}
+    cluster = places["深圳—香港—廣州創新集群"]
+    assert "003_467b954d3e2b3a27-1" in cluster.articles  # 「深港穗」科技集群
+
+
+@pytest.mark.parametrize("query", ["person:謝寶劍", "person:谢宝剑"])
+def test_person_filter_either_script(library, articles, query):
+    found = {h.id for h in library.search(query).hits}
+    quoting = {a.id for a in articles if "謝寶劍" in a.full_text}
+    assert found == quoting and len(found) == 2
+
+
+def test_type_filters(library):
+    assert {h.id for h in library.search("org:科技部").hits} == set(INSURANCE_IDS)
+    assert library.search("place:白俄羅斯").total == 1
+    assert library.search("policy:十五五").total >= 3
+    assert library.search("entity:一帶一路").total == 1
+
+
+def test_people_need_evidence_not_segmenter_alone(articles):
+    a = next(a for a in articles if a.id == "000_d921b2ee65c7f66c-1")
+    people = [e.name for e in extract_entities(a) if e.type == "person"]
+    assert "高水平" not in people and "建立健全" not in people
+
+
+def test_mentions_point_at_printed_characters(articles):
+    a = next(a for a in articles if a.id == "004_761257e38312902a-1")
+    text = a.full_text
+    for e in extract_entities(a):
+        for s, t in e.mentions:
+            if t > s:
+                assert _fold(text[s:t]) in {_fold(e.name), *(_fold(x) for x in e.aliases)}, e.name
+
+
+def test_gazetteer_is_well_formed():
+    entries = gazetteer()
+    assert len(entries) > 100
+    names = [e.name for e in entries]
+    assert len(names) == len(set(names))
