@@ -113,7 +113,7 @@ def test_every_command_has_help():
     for name, p in sub.choices.items():
         assert p.description, name
         text = p.format_help()
-        assert "--json" in text or name in ("index",), name
+        assert "--json" in text or name in ("index", "export"), name
     assert "title:" in sub.choices["search"].format_help()
 
 

@@ -59,7 +59,7 @@ def test_interrupted_rebuild_leaves_previous_index_usable(corpus_copy, tmp_path,
 
     import gba_tui.search.indexer as indexer
 
-    def boom(articles):
+    def boom(articles, folded=None):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(indexer, "_page_entities", boom)

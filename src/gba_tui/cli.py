@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, NoReturn
 
 from rich.console import Console
@@ -212,6 +213,39 @@ def cmd_entities(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from gba_tui.export import ExportError, collect_items, render_markdown, write_atomically
+    from gba_tui.search.query import QueryError
+
+    query = " ".join(args.query).strip()
+    ids = [i.strip() for i in (args.ids or "").split(",") if i.strip()]
+    if not query and not ids and not args.all:
+        raise UsageError("give a QUERY, --ids ID,ID or --all (refusing to export everything by default)")
+    if args.output != "-":
+        out = Path(args.output).expanduser()
+        if out.exists() and not args.force:
+            raise UsageError(f"{out} exists; use --force to overwrite it")
+        if not (out.parent if str(out.parent) else Path(".")).is_dir():
+            raise UsageError(f"folder {out.parent} does not exist")
+    library = open_library(settings)
+    try:
+        items, meta = collect_items(library, query or None, ids or None, str(settings.corpus))
+    except QueryError as exc:
+        raise UsageError(f"bad query: {exc}") from None
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    text = render_markdown(items, meta, full=args.full, script=args.script)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        path = write_atomically(Path(args.output), text, force=args.force)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"exported {len(items)} articles to {path}", file=sys.stderr)
+    return 0
+
+
 QUERY_HELP = """\
 query language:
   科技保險            every word must match (either script: 科技保险 finds the same)
@@ -273,6 +307,21 @@ def build_parser() -> _Parser:
     s.add_argument("--limit", type=int, metavar="N", help="at most N entities")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_entities)
+
+    s = sub.add_parser(
+        "export", help="export articles to Markdown",
+        description="Export a query's hits, chosen articles or everything to Markdown, ready to cite.",
+    )
+    s.add_argument("query", nargs="*", help="the query (as for search)")
+    s.add_argument("--ids", metavar="ID,ID", help="these articles (with a query: its hits among them)")
+    s.add_argument("--all", action="store_true", help="every article (when no query or ids)")
+    s.add_argument("--full", action="store_true", help="whole articles, tables as GFM tables")
+    s.add_argument("--script", choices=("orig", "t", "s"), default="orig",
+                   help="original (default), Traditional or Simplified")
+    s.add_argument("--force", action="store_true", help="overwrite an existing file")
+    s.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write (- for stdout)")
+    s.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_export)
     return p
 
 

@@ -16,6 +16,9 @@ from functools import lru_cache
 from gba_tui.corpus.model import Article, Box, Page, Table
 from gba_tui.corpus.reflow import display_width, is_closed, join_wrapped
 
+# Bump when segmentation changes its output: indexes built before are rebuilt on next use.
+SEGMENTER_VERSION = 1
+
 # ---------------------------------------------------------------- line and paragraph patterns
 
 _CAPTION_MARKS = "▲▶◀▼△►"

@@ -20,6 +20,9 @@ from typing import Any
 from gba_tui.corpus.model import Article
 from gba_tui.text.script import fold_script, to_traditional
 
+# Bump when extraction changes what it finds: indexes built before are rebuilt on next use.
+EXTRACTOR_VERSION = 1
+
 ENTITY_TYPES = ("person", "org", "place", "policy", "programme", "event", "document")
 
 Span = tuple[int, int]
@@ -208,12 +211,12 @@ class _Collector:
         self, name: str, etype: str, span: Span | None, alias: str | None = None,
         canonical: bool = False,
     ) -> Entity:
-        key = fold_script(name).lower()
+        key = _key(name)
         ent = self.entities.get((etype, key))
         if ent is None:
             ent = Entity(name if canonical else traditional_name(name), etype, key)
             self.entities[(etype, key)] = ent
-        if alias and fold_script(alias).lower() != key:
+        if alias and _key(alias) != key:
             ent.aliases.add(alias)
         if span and span not in ent.mentions:
             ent.mentions.append(span)
@@ -225,6 +228,12 @@ class _Collector:
         return all(b <= x or a >= y for x, y in self.claimed)
 
 
+@lru_cache(maxsize=8192)
+def _key(name: str) -> str:
+    return fold_script(name).lower()
+
+
+@lru_cache(maxsize=8192)
 def traditional_name(name: str) -> str:
     """The Traditional form of a name printed in Simplified; a Traditional name as printed."""
     if fold_script(name) != name:
@@ -232,17 +241,17 @@ def traditional_name(name: str) -> str:
     return to_traditional(name)
 
 
-def extract_entities(article: Article) -> list[Entity]:
-    """The people, organisations, places and policies one article names."""
+def extract_entities(article: Article, folded: str | None = None) -> list[Entity]:
+    """The people, organisations, places and policies one article names. `folded` is
+    fold_script(article.full_text) when the caller has it already."""
     text = article.full_text
-    folded = fold_script(text)
+    folded = fold_script(text) if folded is None else folded
     c = _Collector(text, folded)
     _gazetteer_matches(c)
     _policies(c)
     _people(c, article)
-    tagged = _tag(folded)
-    _organisations(c, tagged)
-    _places(c, tagged)
+    _organisations(c)
+    _places(c)
     _short_forms(c)
     return [e for e in c.entities.values() if e.mentions or e.type == "person"]
 
@@ -252,6 +261,8 @@ def _gazetteer_matches(c: _Collector) -> None:
     low = c.folded.lower()
     for m in pattern.finditer(low):
         entry = forms[m.group()]
+        if entry.type == "place" and re.match(r"[商日晚]?[报報]", low[m.end() : m.end() + 2]):
+            continue  # 北京商報 names a paper, not a place
         printed = c.text[m.start() : m.end()]
         c.add(entry.name, entry.type, (m.start(), m.end()), alias=printed, canonical=True)
 
@@ -321,11 +332,34 @@ def _segmenter_says_person(folded_name: str) -> bool:
     return bool(tagged) and tagged[0][0] == folded_name and tagged[0][1] in ("nr", "nrfg", "nrt")
 
 
-def _organisations(c: _Collector, tagged: list[tuple[str, str, int]]) -> None:
-    for k, (word, tag, pos) in enumerate(tagged):
-        if not word.endswith(_ORG_SUFFIXES) or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
-            continue
-        if word in _JUNK_TAILS:
+_ORG_TAIL = re.compile(
+    "(?:" + "|".join(re.escape(x) for x in sorted(set(_ORG_SUFFIXES), key=len, reverse=True))
+    + ")(?![分署门长面势])"  # 部分, 部署, 局面 … are words, not the end of a name
+)
+# 市场, 区域, 区块 … are words, not places: skip them before asking the segmenter.
+_PLACE_TAIL = re.compile(r"[\u4e00-\u9fff]{2,4}?[省市县区镇](?![场域块别间值民长委])")
+_WINDOW = 18
+
+
+def _window_tokens(c: _Collector, end: int) -> list[tuple[str, str, int]]:
+    """Segment only the stretch before a suffix: an article has a few, and the segmenter's
+    cost grows with the text it is given."""
+    start = max(0, end - _WINDOW)
+    # Begin the window at a punctuation mark when there is one, so its first word is whole.
+    cut = max((c.folded.rfind(p, start, end) for p in "，。、；：「」《》（）() \n"), default=-1)
+    if cut >= start:
+        start = cut + 1
+    return [(w, t, start + p) for w, t, p in _tag(c.folded[start:end])]
+
+
+def _organisations(c: _Collector) -> None:
+    for m in _ORG_TAIL.finditer(c.folded):
+        tagged = _window_tokens(c, m.end() + 1)
+        k = next((n for n, (w, _, p) in enumerate(tagged) if p + len(w) == m.end()), None)
+        if k is None:
+            continue  # the suffix is inside a longer word (布局 in 布局图, 部 in 部分)
+        word, tag, pos = tagged[k]
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in _JUNK_TAILS:
             continue
         start, end = pos, pos + len(word)
         j = k
@@ -348,11 +382,15 @@ def _organisations(c: _Collector, tagged: list[tuple[str, str, int]]) -> None:
         c.add(c.text[start:end], "org", (start, end))
 
 
-def _places(c: _Collector, tagged: list[tuple[str, str, int]]) -> None:
-    for word, tag, pos in tagged:
-        if tag == "ns" and len(word) >= 3 and word.endswith(("省", "市", "县", "区", "镇")):
+def _places(c: _Collector) -> None:
+    for m in _PLACE_TAIL.finditer(c.folded):
+        if not c.free((m.start(), m.end())):
+            continue
+        tagged = _window_tokens(c, m.end() + 1)
+        word, tag, pos = next(((w, t, p) for w, t, p in tagged if p + len(w) == m.end()), ("", "", 0))
+        if tag == "ns" and len(word) >= 3 and word not in JUNK:
             span = (pos, pos + len(word))
-            if c.free(span) and word not in JUNK:
+            if c.free(span):
                 c.add(c.text[span[0] : span[1]], "place", span)
 
 

@@ -23,8 +23,8 @@ from typing import Any
 from gba_tui.corpus.loader import Skipped, page_files, read_page
 from gba_tui.corpus.model import Article, Page, article_to_dict
 from gba_tui.corpus.segment import segment_page
-from gba_tui.search.schema import SCHEMA_VERSION, build_schema
-from gba_tui.text.script import searchable
+from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
+from gba_tui.text.script import fold_script, searchable
 
 MANIFEST = "manifest.json"
 FORMAT = "gba-tui-index"
@@ -147,9 +147,24 @@ def scan_corpus(root: Path) -> Scan:
     return Scan(stats, files)
 
 
+def pipeline_fingerprint() -> str:
+    """What the articles and entities in an index were made by: segmenter, extractor and
+    gazetteer. When it changes, the next use rebuilds the index (nothing for a user to do)."""
+    import hashlib
+    from importlib import resources
+
+    from gba_tui.corpus.segment import SEGMENTER_VERSION
+    from gba_tui.entities.extract import EXTRACTOR_VERSION
+
+    gaz = resources.files("gba_tui.entities").joinpath("gazetteer.tsv").read_bytes()
+    return f"s{SEGMENTER_VERSION}-e{EXTRACTOR_VERSION}-g{hashlib.sha1(gaz).hexdigest()[:12]}"
+
+
 def is_stale(manifest: dict[str, Any], scan: Scan, corpus: Path) -> bool:
     """Cheap check by size and mtime: does the index need an update for this corpus?"""
     if manifest.get("corpus") != str(corpus.resolve()):
+        return True
+    if manifest.get("pipeline") != pipeline_fingerprint():
         return True
     known = {**manifest["pages"], **manifest.get("skipped", {})}
     if set(known) != set(scan.stats):
@@ -167,15 +182,9 @@ def article_fields(article: Article, entities: list[dict[str, Any]]) -> dict[str
     by_type: dict[str, list[str]] = {}
     for e in entities:
         by_type.setdefault(e["type"], []).extend([e["name"], *e.get("aliases", [])])
-    rest = [article.kicker, article.subtitle, article.byline_text, *article.paragraphs]
-    rest += list(article.captions)
-    rest += [b.text for b in article.boxes]
-    for t in article.tables:
-        rest += [t.title, *(" ".join(r) for r in t.rows), t.source_note]
-    rest += list(article.extras)
     fields = {
         "title": article.title,
-        "text": "\n".join(x for x in rest if x),
+        "text": article.full_text,  # the headline too: it is matched in either field
         "source": article.source,
         "byline": "\n".join([article.byline_text, *article.byline]),
         "entities": "\n".join(n for names in by_type.values() for n in names),
@@ -185,10 +194,13 @@ def article_fields(article: Article, entities: list[dict[str, Any]]) -> dict[str
     return fields
 
 
-def _page_entities(articles: list[Article]) -> list[list[dict[str, Any]]]:
+def _page_entities(
+    articles: list[Article], folded: list[str] | None = None
+) -> list[list[dict[str, Any]]]:
     from gba_tui.entities.extract import extract_entities
 
-    return [[e.to_json() for e in extract_entities(a)] for a in articles]
+    folded = folded or [fold_script(a.full_text) for a in articles]
+    return [[e.to_json() for e in extract_entities(a, f)] for a, f in zip(articles, folded, strict=True)]
 
 
 def read_store(gen_dir: Path) -> dict[str, Any]:
@@ -227,8 +239,11 @@ def update_index(
             manifest = None if rebuild else read_manifest(index_dir)
         except IndexDamaged:
             manifest = None  # `gba-tui index` repairs what the others refuse to read
-        if manifest is not None and manifest.get("corpus") != str(corpus.resolve()):
-            manifest = None
+        fingerprint = pipeline_fingerprint()
+        if manifest is not None and (
+            manifest.get("corpus") != str(corpus.resolve()) or manifest.get("pipeline") != fingerprint
+        ):
+            manifest = None  # another corpus, or made by other rules: start afresh
         full = manifest is None
         report.rebuilt = full
         old_pages: dict[str, Any] = {} if full else dict(manifest["pages"])
@@ -293,13 +308,27 @@ def update_index(
             total = len(pages)
             for n, (rel, page) in enumerate(sorted(pages.items()), start=1):
                 articles = segment_page(page)
-                for article, ents in zip(articles, _page_entities(articles), strict=True):
+                # Fold each article once: the entities and the side store both use it.
+                full = [fold_script(a.full_text) for a in articles]
+                ents_of = _page_entities(articles, full)
+                for article, ents, folded_full in zip(articles, ents_of, full, strict=True):
                     fields = article_fields(article, ents)
-                    writer.add_document(id=article.id, path=article.path, **fields)
+                    folded = {
+                        k: folded_full.lower() if k == "text" else searchable(v)
+                        for k, v in fields.items()
+                        if v
+                    }
+                    keywords = ",".join(
+                        dict.fromkeys(x for x in folded.get("entities", "").split("\n") if x)
+                    )
+                    writer.add_document(
+                        id=article.id, path=article.path, entities=keywords,
+                        **{k: v for k, v in fields.items() if k in TEXT_FIELDS},
+                    )
                     stored[article.id] = {
                         "article": article_to_dict(article),
                         "entities": ents,
-                        "folded": {k: searchable(v) for k, v in fields.items() if v},
+                        "folded": folded,
                     }
                 new_records[rel] = {
                     "digest": page.digest,
@@ -325,6 +354,7 @@ def update_index(
                 "schema": SCHEMA_VERSION,
                 "generation": generation,
                 "corpus": str(corpus.resolve()),
+                "pipeline": fingerprint,
                 "pages": new_records,
                 "skipped": skipped_records,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -16,7 +16,7 @@ from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.search.indexer import IndexDamaged, read_manifest, read_store
 from gba_tui.search.matching import FoldedTexts, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words
-from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS
+from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.text.analysis import query_tokens
 
@@ -97,11 +97,16 @@ def ranking_query(node: Node, frequency: Callable[[str, str], int] | None = None
         if not tokens:
             continue
         fields = [FILTER_FIELDS[w.field]] if w.field else list(SEARCH_FIELDS)
-        alts = []
+        alts: list[wq.Query] = []
+        if w.field and fields[0] not in TEXT_FIELDS:
+            # Entity filters rank by the entity's keyword when typed in full.
+            alts.append(wq.Term("entities", needle(w.text)))
+            fields = []
         for f in fields:
             rarest = min(tokens, key=lambda t: frequency(f, t)) if frequency else tokens[-1]
             alts.append(wq.Term(f, rarest))
-        parts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
+        if alts:
+            parts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.Or(parts)
