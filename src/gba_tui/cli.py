@@ -123,6 +123,16 @@ def _articles(settings: Settings) -> tuple[Article, ...]:
     return open_library(settings).articles
 
 
+def run_app(settings: Settings) -> int:
+    """Open the explorer. The corpus folder must exist; the index is built in the app."""
+    from gba_tui.corpus.loader import page_files
+
+    page_files(settings.corpus)  # a missing folder is a one-line error, before the screen opens
+    from gba_tui.app.app import run
+
+    return run(settings)
+
+
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     articles = _articles(settings)
     if args.json:
@@ -331,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         settings = resolve(args.corpus, args.index)
         if not args.command:
-            return cmd_list(argparse.Namespace(json=False), settings)
+            return run_app(settings)
         return int(args.func(args, settings))
     except UsageError as exc:
         print(f"gba-tui: {exc}", file=sys.stderr)

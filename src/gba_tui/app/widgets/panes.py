@@ -1,0 +1,198 @@
+"""The explorer's panes: document list, ranking table, data tables, entity sidebar, top bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+VIM_KEYS = [
+    Binding("j", "cursor_down", "Down", show=False, id="down"),
+    Binding("k", "cursor_up", "Up", show=False, id="up"),
+]
+
+
+class TopBar(Static):
+    """Corpus, article and hit counts, active filters, display script."""
+
+    DEFAULT_CSS = """
+    TopBar { height: 1; background: $primary; color: $foreground; padding: 0 1; }
+    """
+
+
+class DocumentList(OptionList):
+    """Every article (title, source, byline), or the current hits; marked ones flagged."""
+
+    DEFAULT_CSS = """
+    DocumentList { border: round $panel; }
+    DocumentList:focus { border: round $accent; }
+    """
+    BINDINGS = VIM_KEYS
+
+    @dataclass
+    class Opened(Message):
+        article_id: str
+
+    def show(self, order: list[str], labels: dict[str, Text], marked: set[str]) -> None:
+        current = self.highlighted_option.id if self.highlighted_option else None
+        self.clear_options()
+        self.add_options([Option(self.label(i, labels, marked), id=i) for i in order])
+        if current in order:
+            self.highlighted = order.index(current)
+        elif order:
+            self.highlighted = 0
+
+    @staticmethod
+    def label(article_id: str, labels: dict[str, Text], marked: set[str]) -> Text:
+        # No space after the flag: the list wraps at spaces, and would strand it on its own line.
+        flag = Text("✓" if article_id in marked else " ", style="bold green")
+        return flag + labels.get(article_id, Text(article_id))
+
+    @property
+    def current_id(self) -> str | None:
+        return self.highlighted_option.id if self.highlighted_option else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Opened(event.option.id))
+
+
+class RankingTable(DataTable):
+    """Ranked hits: mark, rank, score bar, title, source, snippet with highlights."""
+
+    DEFAULT_CSS = """
+    RankingTable { border: round $panel; height: 1fr; }
+    RankingTable:focus { border: round $accent; }
+    """
+    BINDINGS = VIM_KEYS
+
+    @dataclass
+    class Opened(Message):
+        article_id: str
+
+    FIXED = (("", "mark", 1), ("#", "rank", 3), ("score", "score", 15), ("source", "source", 10))
+    _rows: list = []  # type: ignore[type-arg]
+    _marked: set[str] = set()
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self._columns()
+
+    def _columns(self) -> None:
+        """Fit the columns to the pane: the title and the snippet share what is left."""
+        self.clear(columns=True)
+        inner = max(40, self.size.width - 2) - sum(w for *_, w in self.FIXED) - 2 * 6
+        title_w = max(12, inner // 3)
+        snippet_w = max(16, inner - title_w)
+        for label, key, width in self.FIXED[:3]:
+            self.add_column(label, key=key, width=width)
+        self.add_column("title", key="title", width=title_w)
+        label, key, width = self.FIXED[3]
+        self.add_column(label, key=key, width=width)
+        self.add_column("snippet", key="snippet", width=snippet_w)
+
+    def on_resize(self) -> None:
+        if self._rows or not self.row_count:
+            self.show(self._rows, self._marked)
+
+    def show(self, rows: list, marked: set[str]) -> None:  # type: ignore[type-arg]
+        current = self.current_id
+        self._rows, self._marked = rows, marked
+        self._columns()
+        for r in rows:
+            score, title, source, snippet = r.cells
+            self.add_row(self.flag(r.id, marked), str(r.rank), score, title, source, snippet,
+                         key=r.id, height=3)
+        if current and current in [r.id for r in rows]:
+            self.move_cursor(row=[r.id for r in rows].index(current))
+        elif rows:
+            self.move_cursor(row=0)
+
+    @staticmethod
+    def flag(article_id: str, marked: set[str]) -> Text:
+        return Text("✓" if article_id in marked else " ", style="bold green")
+
+    @property
+    def current_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        row_key, _ = self.coordinate_to_cell_key((self.cursor_row, 0))
+        return row_key.value
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(self.Opened(event.row_key.value))
+
+
+class TablesView(DataTable):
+    """A printed table (the innovation-cluster ranking …), sortable by any column."""
+
+    DEFAULT_CSS = """
+    TablesView { border: round $panel; height: 1fr; }
+    TablesView:focus { border: round $accent; }
+    """
+    BINDINGS = [*VIM_KEYS, Binding("s", "sort_column", "Sort by column", id="sort-column")]
+    _reverse = False
+
+    def on_mount(self) -> None:
+        self.cursor_type = "cell"
+
+    def show(self, header: list[str], rows: list[list]) -> None:  # type: ignore[type-arg]
+        self.clear(columns=True)
+        for n, h in enumerate(header):
+            self.add_column(h, key=str(n))
+        for r in rows:
+            self.add_row(*r)
+
+    def action_sort_column(self) -> None:
+        col = self.cursor_column
+        self._reverse = not self._reverse
+
+        def key(cell: object) -> tuple[int, float | str]:
+            text = str(cell).split(" ")[0].strip() if cell is not None else ""
+            try:
+                return (0, float(text.replace(",", "")))
+            except ValueError:
+                return (1, text)
+
+        self.sort(str(col), key=key, reverse=self._reverse)
+
+
+class EntitySidebar(OptionList):
+    """Entities of the current results, grouped by type with counts; Enter filters by one."""
+
+    DEFAULT_CSS = """
+    EntitySidebar { border: round $panel; }
+    EntitySidebar:focus { border: round $accent; }
+    """
+    BINDINGS = VIM_KEYS
+
+    @dataclass
+    class Chosen(Message):
+        query: str
+        label: str
+
+    def show(self, groups: list, labels: dict[str, Text], limit: int = 25) -> None:  # type: ignore[type-arg]
+        self.clear_options()
+        self._queries: dict[str, tuple[str, str]] = {}
+        options: list[Option] = []
+        for title, entries in groups:
+            options.append(Option(Text(f"{title} ({len(entries)})", style="bold reverse"), disabled=True))
+            for e in entries[:limit]:
+                oid = f"{e.type}:{e.key}"
+                self._queries[oid] = (e.query, e.name)
+                options.append(Option(labels.get(oid, Text(e.name)), id=oid))
+        self.add_options(options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id in getattr(self, "_queries", {}):
+            query, name = self._queries[event.option.id]
+            self.post_message(self.Chosen(query, name))
