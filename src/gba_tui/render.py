@@ -94,9 +94,9 @@ def marked_text(text: str, marks: tuple[tuple[int, int], ...] | list[tuple[int, 
     return out
 
 
-def score_bar(score: float, best: float, width: int = 8) -> Text:
+def score_bar(score: float, best: float, width: int = 5) -> Text:
     filled = 0 if best <= 0 else max(1, round(width * score / best))
-    return Text(f"{score:6.2f} ", style="bold") + Text("█" * filled, style="green") + Text(
+    return Text(f"{score:5.1f} ", style="bold") + Text("█" * filled, style="green") + Text(
         "░" * (width - filled), style="dim"
     )
 

@@ -377,12 +377,12 @@ class GbaApp(App[None]):
             return
         docs = self.screen.query_one("#documents", DocumentList)
         hits = self.screen.query_one("#hits", RankingTable)
-        row_ids = {r.id for r in self.view.rows}
+        ranks = {r.id: r.rank for r in self.view.rows}
         for aid in ids:
             if aid in self.view.doc_order:
                 docs.replace_option_prompt(aid, DocumentList.label(aid, self.view.titles, self.marked))
-            if aid in row_ids:
-                hits.update_cell(aid, "mark", RankingTable.flag(aid, self.marked))
+            if aid in ranks:
+                hits.update_cell(aid, "mark", RankingTable.flag(aid, self.marked, ranks[aid]))
         self.screen.query_one("#documents").border_title = (
             f"Articles ({len(self.view.doc_order)}) · {len(self.marked)} marked"
         )

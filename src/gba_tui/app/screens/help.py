@@ -40,9 +40,10 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
         self.sections = sections
+        self.table = keys_table(sections)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("[b]gba-tui keys[/b]  (Escape closes)\n")
-            yield Static(keys_table(self.sections))
+            yield Static(self.table, id="keys")
             yield Static("\n[b]Queries[/b]\n" + QUERY_SYNTAX, markup=True)

@@ -75,7 +75,8 @@ class RankingTable(DataTable):
     class Opened(Message):
         article_id: str
 
-    FIXED = (("", "mark", 1), ("#", "rank", 3), ("score", "score", 15), ("source", "source", 10))
+    # (label, key, width): the mark shares a column with the rank.
+    FIXED = (("#", "mark", 3), ("score", "score", 11), ("source", "source", 8))
     _rows: list = []  # type: ignore[type-arg]
     _marked: set[str] = set()
 
@@ -87,14 +88,15 @@ class RankingTable(DataTable):
     def _columns(self) -> None:
         """Fit the columns to the pane: the title and the snippet share what is left."""
         self.clear(columns=True)
-        inner = max(40, self.size.width - 2) - sum(w for *_, w in self.FIXED) - 2 * 6
-        title_w = max(12, inner // 3)
-        snippet_w = max(16, inner - title_w)
-        for label, key, width in self.FIXED[:3]:
-            self.add_column(label, key=key, width=width)
+        padding = 2 * self.cell_padding * 5
+        inner = self.size.width - sum(w for *_, w in self.FIXED) - padding - 1
+        title_w = max(8, inner * 2 // 5)
+        snippet_w = max(10, inner - title_w)
+        (mark_l, mark_k, mark_w), (score_l, score_k, score_w), (src_l, src_k, src_w) = self.FIXED
+        self.add_column(mark_l, key=mark_k, width=mark_w)
+        self.add_column(score_l, key=score_k, width=score_w)
         self.add_column("title", key="title", width=title_w)
-        label, key, width = self.FIXED[3]
-        self.add_column(label, key=key, width=width)
+        self.add_column(src_l, key=src_k, width=src_w)
         self.add_column("snippet", key="snippet", width=snippet_w)
 
     def on_resize(self) -> None:
@@ -107,7 +109,7 @@ class RankingTable(DataTable):
         self._columns()
         for r in rows:
             score, title, source, snippet = r.cells
-            self.add_row(self.flag(r.id, marked), str(r.rank), score, title, source, snippet,
+            self.add_row(self.flag(r.id, marked, r.rank), score, title, source, snippet,
                          key=r.id, height=3)
         if current and current in [r.id for r in rows]:
             self.move_cursor(row=[r.id for r in rows].index(current))
@@ -115,8 +117,10 @@ class RankingTable(DataTable):
             self.move_cursor(row=0)
 
     @staticmethod
-    def flag(article_id: str, marked: set[str]) -> Text:
-        return Text("✓" if article_id in marked else " ", style="bold green")
+    def flag(article_id: str, marked: set[str], rank: int) -> Text:
+        return Text("✓" if article_id in marked else " ", style="bold green") + Text(
+            f"{rank:>2}", style="bold"
+        )
 
     @property
     def current_id(self) -> str | None:
@@ -156,7 +160,7 @@ class TablesView(DataTable):
         self._reverse = not self._reverse
 
         def key(cell: object) -> tuple[int, float | str]:
-            text = str(cell).split(" ")[0].strip() if cell is not None else ""
+            text = str(cell).strip().split(" ")[0] if cell is not None else ""
             try:
                 return (0, float(text.replace(",", "")))
             except ValueError:

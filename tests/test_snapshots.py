@@ -1,0 +1,68 @@
+"""SVG snapshots of the explorer at 120x40 and 80x24, cursor blink off, one class per feature."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from conftest import SEEDS
+from gba_tui.app.app import GbaApp
+from gba_tui.config import Settings
+
+
+async def _settle(pilot):
+    for _ in range(6):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
+def _app(index_dir):
+    return GbaApp(Settings(SEEDS, index_dir, True))
+
+
+async def _steady(pilot):
+    for inp in pilot.app.query(Input):
+        inp.cursor_blink = False
+    await _settle(pilot)
+
+
+async def _search(pilot, text="科技保险"):
+    await _steady(pilot)
+    await pilot.press("slash", *text, "enter")
+    await _settle(pilot)
+
+
+SIZES = [(120, 40), (80, 24)]
+
+
+class TestStart:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_first_screen(self, snap_compare, index_dir, size):
+        assert snap_compare(_app(index_dir), terminal_size=size, run_before=_steady)
+
+
+class TestSearch:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_insurance_hits(self, snap_compare, index_dir, size):
+        assert snap_compare(_app(index_dir), terminal_size=size, run_before=_search)
+
+
+class TestReader:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_reader_with_matches(self, snap_compare, index_dir, size):
+        async def open_first(pilot):
+            await _search(pilot)
+            await pilot.press("enter")
+            await _settle(pilot)
+
+        assert snap_compare(_app(index_dir), terminal_size=size, run_before=open_first)
+
+
+class TestScript:
+    def test_simplified_display(self, snap_compare, index_dir):
+        async def toggle(pilot):
+            await _search(pilot)
+            await pilot.press("t")
+            await _settle(pilot)
+
+        assert snap_compare(_app(index_dir), terminal_size=(120, 40), run_before=toggle)
