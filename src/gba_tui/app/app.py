@@ -110,7 +110,7 @@ class MainScreen(Screen[None]):
 class GbaApp(App[None]):
     """gba-tui: explore Greater Bay Area innovation news in either script."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "gba-tui"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
@@ -136,8 +136,19 @@ class GbaApp(App[None]):
         return MainScreen()
 
     def on_mount(self) -> None:
-        self.open_library()
+        self.show_titles()
+        # The index (Whoosh, OpenCC) loads after the first screen is painted.
+        self.call_after_refresh(self.open_library)
         self.call_after_refresh(self._collapse, "documents")
+
+    @work(thread=True, exclusive=True, group="titles", exit_on_error=False)
+    def show_titles(self) -> None:
+        """The article list from the index's small title file: shown before anything slow."""
+        from gba_tui.search.indexer import read_titles
+
+        rows = read_titles(self.settings.index)
+        if rows and self.library is None:
+            self.post_message(ArticlesPreview([(r[0], r) for r in rows]))
 
     # ------------------------------------------------------------ opening the index
 
@@ -173,12 +184,19 @@ class GbaApp(App[None]):
 
     @on(ArticlesPreview)
     def show_preview(self, message: ArticlesPreview) -> None:
-        docs = self.screen.query_one("#documents", DocumentList) if self._main() else None
-        if docs is None:
-            return
-        labels = {aid: Text(a.title, style="bold") for aid, a in message.titles}
+        if not self._main() or self.view is not None:
+            return  # the full view is already there
+        docs = self.screen.query_one("#documents", DocumentList)
+        labels = {}
+        for aid, a in message.titles:
+            title, meta = (a[1], " · ".join(x for x in a[2:4] if x)) if isinstance(a, list) else (
+                a.title, " · ".join(x for x in (a.source, a.byline_names) if x))
+            labels[aid] = Text(title, style="bold") + (Text("\n" + meta, style="dim") if meta else Text())
         docs.show([aid for aid, _ in message.titles], labels, self.marked)
-        self._top(f"{len(message.titles)} articles · building the index…")
+        building = self.library is None and not isinstance(message.titles[0][1], list) if message.titles else False
+        self._top(f"{len(message.titles)} articles" + (" · building the index…" if building else " · loading…"))
+        if self.ready_at is None:
+            self.ready_at = time.perf_counter()
 
     @on(IndexProgress)
     def show_progress(self, message: IndexProgress) -> None:

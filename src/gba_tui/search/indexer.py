@@ -211,6 +211,32 @@ def read_store(gen_dir: Path) -> dict[str, Any]:
     return data
 
 
+TITLES = "titles.json"
+
+
+def _write_titles(gen_dir: Path, store: dict[str, Any]) -> None:
+    """A small list of the articles (id, headline, paper, byline) the app shows at once,
+    before it has loaded the index (no Whoosh, no OpenCC needed to read it)."""
+    rows = []
+    for aid, rec in store["articles"].items():
+        a = rec["article"]
+        rows.append([aid, a["title"], a["source"], "、".join(a["byline"])])
+    rows.sort(key=lambda r: (r[0].rpartition("-")[0], int(r[0].rpartition("-")[2] or 0)))
+    tmp = gen_dir / f".{TITLES}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    os.replace(tmp, gen_dir / TITLES)
+
+
+def read_titles(index_dir: Path) -> list[list[str]] | None:
+    """The quick article list of the live generation, or None (no index, or unreadable)."""
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text("utf-8"))
+        rows = json.loads((index_dir / str(manifest["generation"]) / TITLES).read_text("utf-8"))
+        return rows if isinstance(rows, list) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _write_store(gen_dir: Path, store: dict[str, Any]) -> None:
     tmp = gen_dir / f".{STORE}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(store, ensure_ascii=False, separators=(",", ":")), "utf-8")
@@ -340,6 +366,7 @@ def update_index(
                     progress(n, total, rel)
             writer.commit(optimize=False)
             _write_store(index_dir / generation, store)
+            _write_titles(index_dir / generation, store)
         except BaseException:
             writer.cancel()
             if full:
