@@ -14,12 +14,12 @@ import argparse
 import json
 import random
 import re
+import resource
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,10 +31,26 @@ from gba_tui.search.indexer import update_index  # noqa: E402
 from gba_tui.search.searcher import Library  # noqa: E402
 
 QUERIES = [
-    "科技保險", "科技保险", "大灣區", "大湾区", "港", "穗", "QFLP", "人工智能",
-    '"耐心資本"', '"粤港澳大湾区"', "量子 NOT 保險", "科技 AND 保險", "量子 OR 保險",
-    "(人工智能 OR 量子) 香港", "title:灣區", "source:北京商报", "散裂中子源", "首台（套）",
-    "冷泉生態系統", "西街观察",
+    "科技保險",
+    "科技保险",
+    "大灣區",
+    "大湾区",
+    "港",
+    "穗",
+    "QFLP",
+    "人工智能",
+    '"耐心資本"',
+    '"粤港澳大湾区"',
+    "量子 NOT 保險",
+    "科技 AND 保險",
+    "量子 OR 保險",
+    "(人工智能 OR 量子) 香港",
+    "title:灣區",
+    "source:北京商报",
+    "散裂中子源",
+    "首台（套）",
+    "冷泉生態系統",
+    "西街观察",
 ]
 ARTICLES_PER_PAGE = 4
 
@@ -154,7 +170,9 @@ def bench_baseline(pages: Path, work: Path) -> dict:
 
     where = work / "baseline"
     where.mkdir()
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True), body=TEXT(stored=True))
+    schema = Schema(
+        id=ID(stored=True, unique=True), title=TEXT(stored=True), body=TEXT(stored=True)
+    )
     corpus = load_corpus(pages)
     t0 = time.perf_counter()
     ix = index.create_in(str(where), schema)

@@ -53,8 +53,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
-    subprocess.run([sys.executable, "-m", "gba_tui", "index"], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "gba_tui", "index"], cwd=ROOT, check=True, capture_output=True
+    )
     ours_code = OURS % {"src": str(ROOT / "src")}
     timed(BARE), timed(ours_code)  # warm the file cache
     bare = [timed(BARE) for _ in range(args.runs)]

@@ -21,7 +21,11 @@ def make_app(index_dir, corpus=SEEDS):
 
 
 async def settle(app, pilot, pause=0.05):
-    """Let the workers finish and their messages land."""
+    """Let the index load (it starts after the first paint) and the workers finish."""
+    for _ in range(400):
+        if app.view is not None:
+            break
+        await pilot.pause(0.025)
     for _ in range(6):
         await app.workers.wait_for_complete()
         await pilot.pause(pause)
@@ -192,8 +196,10 @@ async def test_entity_filter_and_clear(index_dir):
         side = app.screen.query_one("#entities", EntitySidebar)
         side.focus()
         target = next(
-            i for i in range(side.option_count)
-            if side.get_option_at_index(i).id and "謝寶劍" in str(side.get_option_at_index(i).prompt)
+            i
+            for i in range(side.option_count)
+            if side.get_option_at_index(i).id
+            and "謝寶劍" in str(side.get_option_at_index(i).prompt)
         )
         side.highlighted = target
         await pilot.press("enter")
@@ -349,11 +355,15 @@ async def test_narrow_and_wide_layouts_do_not_overlap(index_dir, size):
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         await search(app, pilot, "科技保险")
-        shown = [w for w in ("documents", "centre", "entities") if app.screen.query_one(f"#{w}").display
-                 and not app.screen.query_one(f"#{w}").has_class("collapsed")]
+        shown = [
+            w
+            for w in ("documents", "centre", "entities")
+            if app.screen.query_one(f"#{w}").display
+            and not app.screen.query_one(f"#{w}").has_class("collapsed")
+        ]
         regions = [app.screen.query_one(f"#{w}").region for w in shown]
         for i, a in enumerate(regions):
-            for b in regions[i + 1:]:
+            for b in regions[i + 1 :]:
                 assert not a.overlaps(b)
         if size[0] < 110:
             assert shown == ["centre"]
@@ -365,7 +375,8 @@ def test_core_does_not_import_textual():
     import subprocess
 
     code = (
-        "import sys, gba_tui.cli, gba_tui.search.searcher, gba_tui.export, gba_tui.entities.extract;"
+        "import sys, gba_tui.cli, gba_tui.search.searcher, gba_tui.export;"
+        "import gba_tui.entities.extract;"
         "import gba_tui.corpus.library, gba_tui.app.data;"
         "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 0)"
     )

@@ -35,8 +35,20 @@ def test_show_json_contract(run):
     code, out, _ = run("show", "003_467b954d3e2b3a27-1", "--json")
     assert code == 0
     a = json.loads(out)
-    for key in ("id", "title", "subtitle", "kicker", "source", "byline", "body", "captions",
-                "tables", "path", "line_start", "line_end"):
+    for key in (
+        "id",
+        "title",
+        "subtitle",
+        "kicker",
+        "source",
+        "byline",
+        "body",
+        "captions",
+        "tables",
+        "path",
+        "line_start",
+        "line_end",
+    ):
         assert key in a
     assert a["tables"][0][1] == ["1", "深圳—香港—廣州", "117542", "193635", "6916"]
     assert "\n\n" in a["body"]
@@ -119,9 +131,21 @@ def test_every_command_has_help():
 
 def test_console_script_runs_in_a_fresh_process(tmp_path, seeds):
     proc = subprocess.run(
-        [sys.executable, "-m", "gba_tui", "--corpus", str(seeds), "--index", str(tmp_path / "ix"),
-         "search", "QFLP", "--json"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "gba_tui",
+            "--corpus",
+            str(seeds),
+            "--index",
+            str(tmp_path / "ix"),
+            "search",
+            "QFLP",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 1

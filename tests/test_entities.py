@@ -17,10 +17,39 @@ TYPES = ("person", "org", "place", "policy")
 # Fragments and common words that must never come back as entities. Every false positive
 # found goes here.
 JUNK = [
-    "高水平", "大湾", "大灣", "活水", "記者", "记者", "意見", "意见", "建立健全", "布局", "格局",
-    "內部", "攻堅破局", "投資佈局", "共生格局", "辦公室", "內部署", "產業鏈部署", "重點實驗室",
-    "發展格局", "協同格局", "高校佈局", "現場簽署", "集群格局", "國際化佈局", "經濟學院",
-    "高科技公司", "國家實驗室", "研究型大學", "行業協會", "有限公司", "公司", "集團",
+    "高水平",
+    "大湾",
+    "大灣",
+    "活水",
+    "記者",
+    "记者",
+    "意見",
+    "意见",
+    "建立健全",
+    "布局",
+    "格局",
+    "內部",
+    "攻堅破局",
+    "投資佈局",
+    "共生格局",
+    "辦公室",
+    "內部署",
+    "產業鏈部署",
+    "重點實驗室",
+    "發展格局",
+    "協同格局",
+    "高校佈局",
+    "現場簽署",
+    "集群格局",
+    "國際化佈局",
+    "經濟學院",
+    "高科技公司",
+    "國家實驗室",
+    "研究型大學",
+    "行業協會",
+    "有限公司",
+    "公司",
+    "集團",
 ]
 
 
@@ -62,8 +91,10 @@ def test_recall_and_precision_per_type(library, capsys):
     with capsys.disabled():
         print()
         for etype, s in scores.items():
-            print(f"  {etype:7} recall {s['recall']:.0%} ({s['annotated']} annotated)"
-                  f"  precision {s['precision']:.0%} ({s['found']} found)  missed: {s['missed']}")
+            print(
+                f"  {etype:7} recall {s['recall']:.0%} ({s['annotated']} annotated)"
+                f"  precision {s['precision']:.0%} ({s['found']} found)  missed: {s['missed']}"
+            )
     for etype in TYPES:
         assert scores[etype]["recall"] >= 0.9, (etype, scores[etype]["missed"])
         assert scores[etype]["precision"] >= 0.6, etype

@@ -3,8 +3,8 @@ and every refusal path."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
-from datetime import datetime, timezone
 
 import pytest
 from markdown_it import MarkdownIt
@@ -29,7 +29,11 @@ def tokens(text):
 
 def headings(text, level):
     toks = tokens(text)
-    return [toks[i + 1].content for i, t in enumerate(toks) if t.type == "heading_open" and t.tag == level]
+    return [
+        toks[i + 1].content
+        for i, t in enumerate(toks)
+        if t.type == "heading_open" and t.tag == level
+    ]
 
 
 def strong_texts(text):
@@ -45,8 +49,14 @@ def strong_texts(text):
 
 def export(library, query=None, ids=None, full=False, script="orig"):
     items, meta = collect_items(library, query, ids, "seeds")
-    meta = ExportMeta(meta.title, meta.query, meta.understood, meta.filters, meta.corpus,
-                      exported=datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc))
+    meta = ExportMeta(
+        meta.title,
+        meta.query,
+        meta.understood,
+        meta.filters,
+        meta.corpus,
+        exported=datetime(2026, 11, 22, 12, 0, tzinfo=UTC),
+    )
     return render_markdown(items, meta, full=full, script=script)
 
 
@@ -87,8 +97,11 @@ def test_full_export_with_gfm_table(library):
 
 @pytest.mark.parametrize(
     "script, expect, absent",
-    [("s", "内地发布科技保险高质量发展路线图", "內地發布"), ("t", "AI未來產業前沿領域迎專屬科技保險", "未来产业"),
-     ("orig", "內地發布科技保險高質量發展路線圖", "内地发布")],
+    [
+        ("s", "内地发布科技保险高质量发展路线图", "內地發布"),
+        ("t", "AI未來產業前沿領域迎專屬科技保險", "未来产业"),
+        ("orig", "內地發布科技保險高質量發展路線圖", "内地发布"),
+    ],
 )
 def test_script_conversion(library, script, expect, absent):
     text = export(library, "科技保險", script=script)
@@ -119,8 +132,12 @@ def test_cli_refuses_to_overwrite(tmp_path, seeds, index_dir, capsys):
 
 @pytest.mark.parametrize(
     "extra, needle",
-    [([], "--all"), (["--ids", "nope-1"], "no article"), (["科技", "-o", "/no/such/dir/x.md"], "does not exist"),
-     (["((("], None)],
+    [
+        ([], "--all"),
+        (["--ids", "nope-1"], "no article"),
+        (["科技", "-o", "/no/such/dir/x.md"], "does not exist"),
+        (["((("], None),
+    ],
 )
 def test_cli_refusals(tmp_path, seeds, index_dir, capsys, extra, needle):
     argv = ["--corpus", str(seeds), "--index", str(index_dir), "export", *extra]

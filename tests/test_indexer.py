@@ -31,7 +31,9 @@ def test_incremental_update_touches_only_changed_pages(corpus_copy, tmp_path):
     assert ensure_index(corpus_copy, where) is None  # fresh: nothing to do
 
     page = corpus_copy / "004_761257e38312902a.txt"
-    page.write_text(page.read_text().replace("市值管理不是蹭热点走捷径", "市值管理不是蹭熱點走捷徑"))
+    page.write_text(
+        page.read_text().replace("市值管理不是蹭热点走捷径", "市值管理不是蹭熱點走捷徑")
+    )
     (corpus_copy / "000_d921b2ee65c7f66c.txt").unlink()
     (corpus_copy / "new.md").write_text("測試標題\n\n【大公報訊】這是一篇關於量子霸權的新報道。\n")
     report = ensure_index(corpus_copy, where)

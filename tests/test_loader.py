@@ -10,14 +10,20 @@ from gba_tui.corpus.loader import decode_bytes
 
 
 def _mixed_folder(tmp_path, seeds):
-    (tmp_path / "gb.txt").write_bytes((seeds / "004_761257e38312902a.txt").read_text().encode("gb18030"))
-    (tmp_path / "big5.txt").write_bytes((seeds / "003_467b954d3e2b3a27.txt").read_text().encode("cp950"))
+    (tmp_path / "gb.txt").write_bytes(
+        (seeds / "004_761257e38312902a.txt").read_text().encode("gb18030")
+    )
+    (tmp_path / "big5.txt").write_bytes(
+        (seeds / "003_467b954d3e2b3a27.txt").read_text().encode("cp950")
+    )
     bom = "\ufeff" + (seeds / "000_d921b2ee65c7f66c.txt").read_text().replace("\n", "\r\n")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "bom.md").write_bytes(bom.encode("utf-8"))
     (tmp_path / "empty.txt").write_bytes(b"")
     rng = random.Random(7)
-    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00" + bytes(rng.randrange(256) for _ in range(400)))
+    (tmp_path / "image.txt").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00" + bytes(rng.randrange(256) for _ in range(400))
+    )
     (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
     return tmp_path
 
@@ -35,10 +41,17 @@ def test_mixed_encodings_and_broken_files(tmp_path, seeds):
     assert set(skipped) == {"empty.txt", "image.txt"}
     assert "empty" in skipped["empty.txt"] and "binary" in skipped["image.txt"]
     # The three pages come back as the same articles as their UTF-8 originals.
-    for mine, orig in [("gb.txt", "004_761257e38312902a.txt"), ("big5.txt", "003_467b954d3e2b3a27.txt"),
-                       ("sub/bom.md", "000_d921b2ee65c7f66c.txt")]:
-        assert [a.title for a in corpus.articles_on(mine)] == [a.title for a in reference.articles_on(orig)]
-        assert [a.body for a in corpus.articles_on(mine)] == [a.body for a in reference.articles_on(orig)]
+    for mine, orig in [
+        ("gb.txt", "004_761257e38312902a.txt"),
+        ("big5.txt", "003_467b954d3e2b3a27.txt"),
+        ("sub/bom.md", "000_d921b2ee65c7f66c.txt"),
+    ]:
+        assert [a.title for a in corpus.articles_on(mine)] == [
+            a.title for a in reference.articles_on(orig)
+        ]
+        assert [a.body for a in corpus.articles_on(mine)] == [
+            a.body for a in reference.articles_on(orig)
+        ]
 
 
 def test_binary_without_nul_is_refused():

@@ -24,7 +24,9 @@ def test_insurance_in_both_scripts_same_hits_same_order(library):
 
 def test_simplified_query_finds_traditional_pages(library, articles):
     found = ids(library.search("大湾区"))
-    trad_pages = {a.id for a in articles if a.source in ("大公報", "香港文匯報") and "大灣區" in a.full_text}
+    trad_pages = {
+        a.id for a in articles if a.source in ("大公報", "香港文匯報") and "大灣區" in a.full_text
+    }
     assert trad_pages and trad_pages <= set(found)
 
 
@@ -70,7 +72,9 @@ def test_or_and_parentheses(library):
 
 
 def test_field_filters(library):
-    assert set(ids(library.search("source:北京商报"))) == {f"004_761257e38312902a-{n}" for n in range(1, 5)}
+    assert set(ids(library.search("source:北京商报"))) == {
+        f"004_761257e38312902a-{n}" for n in range(1, 5)
+    }
     by = ids(library.search("byline:毛丽娟"))
     assert len(by) == 3
     titled = ids(library.search("title:科技保险"))
@@ -113,8 +117,24 @@ def test_no_hits_is_not_an_error(library):
 
 @pytest.mark.parametrize(
     "query",
-    ['"耐心資本', "(量子 OR 保險", "量子 OR 保險)", "OR", "AND 量子", "量子 NOT", "title:",
-     "title: 科技", "NOT NOT 保險", "((((", "))))", '""', "科技\x00保險\x07", "：：", "-", "NOT"],
+    [
+        '"耐心資本',
+        "(量子 OR 保險",
+        "量子 OR 保險)",
+        "OR",
+        "AND 量子",
+        "量子 NOT",
+        "title:",
+        "title: 科技",
+        "NOT NOT 保險",
+        "((((",
+        "))))",
+        '""',
+        "科技\x00保險\x07",
+        "：：",
+        "-",
+        "NOT",
+    ],
 )
 def test_malformed_queries_are_read_leniently_or_refused(library, query):
     try:

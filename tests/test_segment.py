@@ -170,7 +170,7 @@ def test_every_line_lands_in_exactly_one_article(corpus):
     for page in corpus.pages:
         arts = segment_page(page)
         spans = [(a.line_start, a.line_end) for a in arts]
-        for (s1, e1), (s2, _e2) in zip(spans, spans[1:], strict=False):
+        for (_s1, e1), (s2, _e2) in zip(spans, spans[1:], strict=False):
             assert e1 < s2
         for n, line in enumerate(page.lines, start=1):
             if not line.strip():

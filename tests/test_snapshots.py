@@ -11,6 +11,11 @@ from gba_tui.config import Settings
 
 
 async def _settle(pilot):
+    # The index loads after the first paint: wait for the full view, then for the workers.
+    for _ in range(200):
+        if pilot.app.view is not None:
+            break
+        await pilot.pause(0.025)
     for _ in range(6):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.05)

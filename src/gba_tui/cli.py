@@ -87,8 +87,13 @@ def build_progress(console: Console):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
-        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True,
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
     )
 
 
@@ -215,7 +220,12 @@ def cmd_entities(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
 
     table = Table(title=f"{len(entries)} entities" + (f" in {args.query}" if args.query else ""))
-    for col, just in (("name", "left"), ("type", "left"), ("articles", "right"), ("mentions", "right")):
+    for col, just in (
+        ("name", "left"),
+        ("type", "left"),
+        ("articles", "right"),
+        ("mentions", "right"),
+    ):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for e in entries:
         table.add_row(e.name, e.type, str(len(e.articles)), str(e.count))
@@ -230,7 +240,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.query).strip()
     ids = [i.strip() for i in (args.ids or "").split(",") if i.strip()]
     if not query and not ids and not args.all:
-        raise UsageError("give a QUERY, --ids ID,ID or --all (refusing to export everything by default)")
+        raise UsageError(
+            "give a QUERY, --ids ID,ID or --all (refusing to export everything by default)"
+        )
     if args.output != "-":
         out = Path(args.output).expanduser()
         if out.exists() and not args.force:
@@ -277,8 +289,12 @@ def build_parser() -> _Parser:
         epilog="With no command, opens the explorer.",
     )
     p.add_argument("--version", action="version", version=f"gba-tui {__version__}")
-    p.add_argument("--corpus", metavar="DIR", help="folder of page files (default: seeds/ or $GBA_TUI_CORPUS)")
-    p.add_argument("--index", metavar="DIR", help="index folder (default: index/ or $GBA_TUI_INDEX)")
+    p.add_argument(
+        "--corpus", metavar="DIR", help="folder of page files (default: seeds/ or $GBA_TUI_CORPUS)"
+    )
+    p.add_argument(
+        "--index", metavar="DIR", help="index folder (default: index/ or $GBA_TUI_INDEX)"
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     s = sub.add_parser("list", help="list the articles", description="List the articles.")
@@ -292,15 +308,19 @@ def build_parser() -> _Parser:
     s.set_defaults(func=cmd_show)
 
     s = sub.add_parser(
-        "index", help="build or update the search index",
+        "index",
+        help="build or update the search index",
         description="Build the index, or update it for new, changed and removed pages.",
     )
     s.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser(
-        "search", help="search the articles", description="Search the articles.",
-        epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "search",
+        help="search the articles",
+        description="Search the articles.",
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("query", nargs="+", help="the query (see below)")
     s.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
@@ -309,27 +329,39 @@ def build_parser() -> _Parser:
     s.set_defaults(func=cmd_search)
 
     s = sub.add_parser(
-        "entities", help="people, organisations, places and policies named",
+        "entities",
+        help="people, organisations, places and policies named",
         description="The entities the articles name, or those of a query's results.",
     )
-    s.add_argument("--type", metavar="T", help="person, org, place, policy, programme, event, document")
+    s.add_argument(
+        "--type", metavar="T", help="person, org, place, policy, programme, event, document"
+    )
     s.add_argument("--query", metavar="Q", help="only the articles this query finds")
     s.add_argument("--limit", type=int, metavar="N", help="at most N entities")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_entities)
 
     s = sub.add_parser(
-        "export", help="export articles to Markdown",
-        description="Export a query's hits, chosen articles or everything to Markdown, ready to cite.",
+        "export",
+        help="export articles to Markdown",
+        description="Export a query's hits, chosen articles or all to Markdown, ready to cite.",
     )
     s.add_argument("query", nargs="*", help="the query (as for search)")
-    s.add_argument("--ids", metavar="ID,ID", help="these articles (with a query: its hits among them)")
+    s.add_argument(
+        "--ids", metavar="ID,ID", help="these articles (with a query: its hits among them)"
+    )
     s.add_argument("--all", action="store_true", help="every article (when no query or ids)")
     s.add_argument("--full", action="store_true", help="whole articles, tables as GFM tables")
-    s.add_argument("--script", choices=("orig", "t", "s"), default="orig",
-                   help="original (default), Traditional or Simplified")
+    s.add_argument(
+        "--script",
+        choices=("orig", "t", "s"),
+        default="orig",
+        help="original (default), Traditional or Simplified",
+    )
     s.add_argument("--force", action="store_true", help="overwrite an existing file")
-    s.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write (- for stdout)")
+    s.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="the file to write (- for stdout)"
+    )
     s.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_export)
     return p

@@ -1,4 +1,4 @@
-"""Results or a selection → Markdown ready to cite (CommonMark with GFM tables), written atomically."""
+"""Results or a selection → Markdown ready to cite (CommonMark, GFM tables), written atomically."""
 
 from __future__ import annotations
 
@@ -257,8 +257,11 @@ def collect_items(
             f"{w.field}:{w.text}" for w in positive_words(node) if isinstance(w, Word) and w.field
         )
         meta = ExportMeta(
-            title=f"gba-tui export: {query}", query=query, understood=results.understood,
-            filters=filters, corpus=corpus,
+            title=f"gba-tui export: {query}",
+            query=query,
+            understood=results.understood,
+            filters=filters,
+            corpus=corpus,
         )
         return items, meta
     chosen = list(ids) if ids else [a.id for a in library.articles]

@@ -82,8 +82,12 @@ def article_view(
     return Group(*parts)
 
 
-def marked_text(text: str, marks: tuple[tuple[int, int], ...] | list[tuple[int, int]],
-                style: str = "bold black on yellow", script: str = "orig") -> Text:
+def marked_text(
+    text: str,
+    marks: tuple[tuple[int, int], ...] | list[tuple[int, int]],
+    style: str = "bold black on yellow",
+    script: str = "orig",
+) -> Text:
     """Text with the matched characters styled; conversion keeps length, so marks stay put."""
     shown = convert_script(text, script)
     if len(shown) != len(text):
@@ -96,8 +100,10 @@ def marked_text(text: str, marks: tuple[tuple[int, int], ...] | list[tuple[int, 
 
 def score_bar(score: float, best: float, width: int = 5) -> Text:
     filled = 0 if best <= 0 else max(1, round(width * score / best))
-    return Text(f"{score:5.1f} ", style="bold") + Text("█" * filled, style="green") + Text(
-        "░" * (width - filled), style="dim"
+    return (
+        Text(f"{score:5.1f} ", style="bold")
+        + Text("█" * filled, style="green")
+        + Text("░" * (width - filled), style="dim")
     )
 
 

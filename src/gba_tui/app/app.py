@@ -52,8 +52,10 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar("gba-tui · opening the index…", id="topbar")
-        yield Input(placeholder="Search (either script): 科技保險  量子 NOT 保險  person:謝寶劍  — / to focus",
-                    id="search")
+        yield Input(
+            placeholder="Search, either script: 科技保險  量子 NOT 保險  person:謝寶劍",
+            id="search",
+        )
         yield ProgressBar(id="progress", show_eta=False)
         with Horizontal(id="main"):
             yield DocumentList(id="documents")
@@ -156,8 +158,14 @@ class GbaApp(App[None]):
     def open_library(self) -> None:
         from gba_tui.corpus.library import load_corpus
         from gba_tui.corpus.loader import CorpusError
-        from gba_tui.search.indexer import IndexProblem, read_manifest, scan_corpus, is_stale
-        from gba_tui.search.indexer import IndexDamaged, update_index
+        from gba_tui.search.indexer import (
+            IndexDamaged,
+            IndexProblem,
+            is_stale,
+            read_manifest,
+            scan_corpus,
+            update_index,
+        )
         from gba_tui.search.searcher import Library
 
         corpus, index = self.settings.corpus, self.settings.index
@@ -189,12 +197,24 @@ class GbaApp(App[None]):
         docs = self.screen.query_one("#documents", DocumentList)
         labels = {}
         for aid, a in message.titles:
-            title, meta = (a[1], " · ".join(x for x in a[2:4] if x)) if isinstance(a, list) else (
-                a.title, " · ".join(x for x in (a.source, a.byline_names) if x))
-            labels[aid] = Text(title, style="bold") + (Text("\n" + meta, style="dim") if meta else Text())
+            title, meta = (
+                (a[1], " · ".join(x for x in a[2:4] if x))
+                if isinstance(a, list)
+                else (a.title, " · ".join(x for x in (a.source, a.byline_names) if x))
+            )
+            labels[aid] = Text(title, style="bold") + (
+                Text("\n" + meta, style="dim") if meta else Text()
+            )
         docs.show([aid for aid, _ in message.titles], labels, self.marked)
-        building = self.library is None and not isinstance(message.titles[0][1], list) if message.titles else False
-        self._top(f"{len(message.titles)} articles" + (" · building the index…" if building else " · loading…"))
+        building = (
+            self.library is None and not isinstance(message.titles[0][1], list)
+            if message.titles
+            else False
+        )
+        self._top(
+            f"{len(message.titles)} articles"
+            + (" · building the index…" if building else " · loading…")
+        )
         if self.ready_at is None:
             self.ready_at = time.perf_counter()
 
@@ -281,7 +301,9 @@ class GbaApp(App[None]):
         screen.query_one("#hits", RankingTable).show(view.rows, self.marked)
         from gba_tui.app.data import entity_groups
 
-        screen.query_one("#entities", EntitySidebar).show(entity_groups(view.entities), view.entity_labels)
+        screen.query_one("#entities", EntitySidebar).show(
+            entity_groups(view.entities), view.entity_labels
+        )
         table_list = screen.query_one("#table-list", OptionList)
         table_list.clear_options()
         table_list.add_options([Option(t.label, id=t.key) for t in view.tables])
@@ -315,7 +337,8 @@ class GbaApp(App[None]):
             f"Articles ({len(v.doc_order)})" if v else "Articles"
         )
         screen.query_one("#hits").border_title = (
-            f"Ranking · {v.total} hits · {v.understood}" if v and v.total is not None
+            f"Ranking · {v.total} hits · {v.understood}"
+            if v and v.total is not None
             else "Ranking · type a query"
         )
         screen.query_one("#entities").border_title = (
@@ -398,12 +421,14 @@ class GbaApp(App[None]):
         ranks = {r.id: r.rank for r in self.view.rows}
         for aid in ids:
             if aid in self.view.doc_order:
-                docs.replace_option_prompt(aid, DocumentList.label(aid, self.view.titles, self.marked))
+                docs.replace_option_prompt(
+                    aid, DocumentList.label(aid, self.view.titles, self.marked)
+                )
             if aid in ranks:
                 hits.update_cell(aid, "mark", RankingTable.flag(aid, self.marked, ranks[aid]))
-        self.screen.query_one("#documents").border_title = (
-            f"Articles ({len(self.view.doc_order)}) · {len(self.marked)} marked"
-        )
+        self.screen.query_one(
+            "#documents"
+        ).border_title = f"Articles ({len(self.view.doc_order)}) · {len(self.marked)} marked"
 
     # ------------------------------------------------------------ script, sort, filters, tables
 
@@ -495,13 +520,17 @@ class GbaApp(App[None]):
         elif self.view is not None and self.view.rows:
             what = f"the {len(self.view.rows)} hits"
         else:
-            self.notify("nothing to export: mark articles (space) or search first", severity="warning")
+            self.notify(
+                "nothing to export: mark articles (space) or search first", severity="warning"
+            )
             return
         path = str(Path.cwd() / default_export_name(self.query_text or "selection"))
 
         def chosen(result: str | None) -> None:
             if result:
-                self._export_worker(result, self.effective_query(), sorted(self.marked), self.script)
+                self._export_worker(
+                    result, self.effective_query(), sorted(self.marked), self.script
+                )
 
         self.push_screen(ExportDialog(path, what), chosen)
 
@@ -514,7 +543,9 @@ class GbaApp(App[None]):
             if marked:
                 order = {a.id: n for n, a in enumerate(self.library.articles)}
                 ids = sorted(marked, key=lambda i: order.get(i, 0))
-                items, meta = collect_items(self.library, query or None, ids, str(self.settings.corpus))
+                items, meta = collect_items(
+                    self.library, query or None, ids, str(self.settings.corpus)
+                )
                 got = {i.article.id for i in items}
                 rest = [i for i in ids if i not in got]
                 if rest:  # marked articles the query does not match still go out
@@ -536,8 +567,13 @@ class GbaApp(App[None]):
 
         sections = [
             ("explorer", list(MainScreen.BINDINGS)),
-            ("lists", [Binding("up,down,j,k", "", "Move", key_display="↑↓ j k"),
-                       Binding("enter", "", "Open the article / choose the entity")]),
+            (
+                "lists",
+                [
+                    Binding("up,down,j,k", "", "Move", key_display="↑↓ j k"),
+                    Binding("enter", "", "Open the article / choose the entity"),
+                ],
+            ),
             ("reader", list(ReaderScreen.BINDINGS)),
             ("everywhere", list(self.BINDINGS) + [Binding("ctrl+p", "", "Command palette")]),
         ]

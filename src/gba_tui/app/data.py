@@ -64,7 +64,9 @@ class View:
 
 def article_label(a: Article, script: str) -> Text:
     t = Text(convert_script(a.title, script), style="bold", overflow="ellipsis", no_wrap=True)
-    meta = " · ".join(x for x in (convert_script(a.source, script), convert_script(a.byline_names, script)) if x)
+    meta = " · ".join(
+        x for x in (convert_script(a.source, script), convert_script(a.byline_names, script)) if x
+    )
     if meta:
         t.append("\n" + meta, style="dim")
     return t
@@ -84,7 +86,11 @@ def build_view(
         for h in results.hits:
             rows.append(
                 RankRow(
-                    h.id, h.rank, h.score, h.title, h.source,
+                    h.id,
+                    h.rank,
+                    h.score,
+                    h.title,
+                    h.source,
                     (
                         score_bar(h.score, results.hits[0].score if results.hits else 1.0),
                         marked_text(h.title, h.title_marks, "bold yellow", script),
@@ -111,7 +117,13 @@ def build_view(
             label.append("  " + convert_script(a.title, script), style="dim")
             tables.append(DataTableView(f"{a.id}#{n}", label, t, a.id))
     return View(
-        script, titles, doc_order, rows, entries, labels, tables,
+        script,
+        titles,
+        doc_order,
+        rows,
+        entries,
+        labels,
+        tables,
         None if results is None else results.total,
         "" if results is None else results.understood,
         tuple(results.words) if results is not None else tuple(generation_words),
@@ -184,12 +196,11 @@ def reader_blocks(
     block(article.title, "bold underline")
     if article.subtitle:
         block(article.subtitle, "cyan")
-    meta = " · ".join(
-        x for x in (article.source, article.byline_names, article.dateline) if x
-    )
+    meta = " · ".join(x for x in (article.source, article.byline_names, article.dateline) if x)
     blocks.append(
         Text(
-            f"{convert_script(meta, script)}  ⟨{article.path} lines {article.line_start}–{article.line_end}⟩",
+            f"{convert_script(meta, script)}  "
+            f"⟨{article.path} lines {article.line_start}–{article.line_end}⟩",
             style="dim",
         )
     )
@@ -197,11 +208,19 @@ def reader_blocks(
     for p in article.paragraphs:
         block(p, "bold yellow" if p in subheads else "")
     for box in article.boxes:
-        block(("▌" + box.title + "\n" if box.title else "") + "\n".join("▌" + x for x in box.lines), "green")
+        block(
+            ("▌" + box.title + "\n" if box.title else "") + "\n".join("▌" + x for x in box.lines),
+            "green",
+        )
     for c in article.captions:
         block("📷 " + c, "italic")
     for t in article.tables:
-        block(t.title + "\n" + "\n".join("  ".join(r) for r in t.rows) + ("\n" + t.source_note if t.source_note else ""))
+        block(
+            t.title
+            + "\n"
+            + "\n".join("  ".join(r) for r in t.rows)
+            + ("\n" + t.source_note if t.source_note else "")
+        )
     for x in article.extras:
         block(x, "dim")
     return blocks, hits

@@ -1,4 +1,4 @@
-"""The newspaper's own objects: pages, articles, tables, boxes. Frozen, so filters return new ones."""
+"""The newspaper's own objects: pages, articles, tables, boxes; frozen, so filters make new ones."""
 
 from __future__ import annotations
 
@@ -68,7 +68,9 @@ class Article:
     captions: tuple[str, ...] = ()
     boxes: tuple[Box, ...] = ()
     tables: tuple[Table, ...] = ()
-    extras: tuple[str, ...] = field(default=())  # lines that fit nowhere else, kept so nothing is lost
+    extras: tuple[str, ...] = field(
+        default=()
+    )  # lines that fit nowhere else, kept so nothing is lost
 
     @property
     def body(self) -> str:

@@ -36,7 +36,7 @@ def is_closed(line: str) -> bool:
 
 
 def drop_stray_spaces(text: str) -> str:
-    """Remove spaces PDF extraction left next to Chinese characters; keep them between Latin words."""
+    """Drop spaces extraction left next to Chinese characters; keep those between Latin words."""
     return _STRAY_SPACE.sub("", text).strip()
 
 

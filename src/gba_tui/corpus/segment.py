@@ -23,7 +23,9 @@ SEGMENTER_VERSION = 1
 
 _CAPTION_MARKS = "▲▶◀▼△►"
 _ITEM_MARKS = "●■◆◇•・※"
-_CAPTION_CREDIT = re.compile(r"(?:攝|摄|供圖|供图|資料圖片|资料图片|新華社|新华社|中新社|圖片來源[^。]*)$")
+_CAPTION_CREDIT = re.compile(
+    r"(?:攝|摄|供圖|供图|資料圖片|资料图片|新華社|新华社|中新社|圖片來源[^。]*)$"
+)
 _CAPTION_WORDS = re.compile(r"圖為|图为|圖片|图片|供圖|供图|攝$|摄$|新華社$|新华社$|中新社$")
 _SOURCE_MARKER = re.compile(r"^【(?P<src>[^】]{2,12}?)(?:訊|讯)】")
 _SOURCE_MARKER_INLINE = re.compile(
@@ -34,7 +36,9 @@ _BYLINE_LINE = re.compile(
     r"^[●■◆]?\s*(?:文\s*[/／]\s*)?(?P<src>[\u4e00-\u9fff]{0,12}?)"
     r"(?:全媒體|全媒体)?(?:記者|记者|通訊員|通讯员)\s*(?P<rest>[^，。：:；]{1,30})$"
 )
-_DESK_BYLINE = re.compile(r"^(?P<src>[\u4e00-\u9fff]{2,10}?)(?:綜合報道|综合报道|綜合报道|編譯|编译)$")
+_DESK_BYLINE = re.compile(
+    r"^(?P<src>[\u4e00-\u9fff]{2,10}?)(?:綜合報道|综合报道|綜合报道|編譯|编译)$"
+)
 _REPORT_WORDS = re.compile(r"(?:報道|报道|報導|报导|整理|攝|摄|撰文)$")
 _SOURCE_NOTE = re.compile(r"^(?:資料來源|资料来源|來源|来源|數據來源|数据来源)[：:]")
 _FIELD_LINE = re.compile(r"^[^\s：:，。]{2,10}[：:].*[、，,]")
@@ -51,7 +55,110 @@ _SURNAMES = set(
 )
 
 # Dateline cities that follow a reporter's name ("記者盧靜怡廣州報道").
-_DATELINE_CITIES = ["香港", "澳門", "澳门", "廣州", "广州", "深圳", "珠海", "佛山", "東莞", "东莞", "中山", "江門", "江门", "惠州", "肇慶", "肇庆", "北京", "上海", "天津", "重慶", "重庆", "西安", "杭州", "南京", "武漢", "武汉", "成都", "長沙", "长沙", "鄭州", "郑州", "濟南", "济南", "青島", "青岛", "廈門", "厦门", "福州", "南寧", "南宁", "海口", "三亞", "三亚", "合肥", "南昌", "昆明", "貴陽", "贵阳", "蘭州", "兰州", "瀋陽", "沈阳", "大連", "大连", "哈爾濱", "哈尔滨", "長春", "长春", "石家莊", "石家庄", "太原", "呼和浩特", "銀川", "银川", "西寧", "西宁", "烏魯木齊", "乌鲁木齐", "拉薩", "拉萨", "台北", "臺北", "南沙", "前海", "橫琴", "横琴", "河套", "蘇州", "苏州", "寧波", "宁波", "無錫", "无锡", "溫州", "温州", "汕頭", "汕头", "湛江", "倫敦", "伦敦", "紐約", "纽约", "東京", "东京", "新加坡", "華盛頓", "华盛顿", "日內瓦", "日内瓦", "首爾", "首尔", "北京報道"]
+_DATELINE_CITIES = [
+    "香港",
+    "澳門",
+    "澳门",
+    "廣州",
+    "广州",
+    "深圳",
+    "珠海",
+    "佛山",
+    "東莞",
+    "东莞",
+    "中山",
+    "江門",
+    "江门",
+    "惠州",
+    "肇慶",
+    "肇庆",
+    "北京",
+    "上海",
+    "天津",
+    "重慶",
+    "重庆",
+    "西安",
+    "杭州",
+    "南京",
+    "武漢",
+    "武汉",
+    "成都",
+    "長沙",
+    "长沙",
+    "鄭州",
+    "郑州",
+    "濟南",
+    "济南",
+    "青島",
+    "青岛",
+    "廈門",
+    "厦门",
+    "福州",
+    "南寧",
+    "南宁",
+    "海口",
+    "三亞",
+    "三亚",
+    "合肥",
+    "南昌",
+    "昆明",
+    "貴陽",
+    "贵阳",
+    "蘭州",
+    "兰州",
+    "瀋陽",
+    "沈阳",
+    "大連",
+    "大连",
+    "哈爾濱",
+    "哈尔滨",
+    "長春",
+    "长春",
+    "石家莊",
+    "石家庄",
+    "太原",
+    "呼和浩特",
+    "銀川",
+    "银川",
+    "西寧",
+    "西宁",
+    "烏魯木齊",
+    "乌鲁木齐",
+    "拉薩",
+    "拉萨",
+    "台北",
+    "臺北",
+    "南沙",
+    "前海",
+    "橫琴",
+    "横琴",
+    "河套",
+    "蘇州",
+    "苏州",
+    "寧波",
+    "宁波",
+    "無錫",
+    "无锡",
+    "溫州",
+    "温州",
+    "汕頭",
+    "汕头",
+    "湛江",
+    "倫敦",
+    "伦敦",
+    "紐約",
+    "纽约",
+    "東京",
+    "东京",
+    "新加坡",
+    "華盛頓",
+    "华盛顿",
+    "日內瓦",
+    "日内瓦",
+    "首爾",
+    "首尔",
+    "北京報道",
+]
 
 
 @lru_cache(maxsize=1)
@@ -187,7 +294,12 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
 
 
 def _heading_or_column_line(
-    k: int, nonempty: list[int], widths: list[int], lines: list[str], cur: Unit | None, adjacent: bool
+    k: int,
+    nonempty: list[int],
+    widths: list[int],
+    lines: list[str],
+    cur: Unit | None,
+    adjacent: bool,
 ) -> str:
     """A headline-like line that fills a narrow column, flush against the text around it, is
     a wrapped line of that text; a real headline is shorter or stands apart."""
@@ -212,7 +324,10 @@ def _continues(cur: Unit, s: str, kind: str, lines: list[str]) -> bool:
         return False
     if kind == "caption" and cur.kind not in ("item", "caption"):
         return False
-    if kind in ("table", "byline", "source_note", "field") or s[0] in _CAPTION_MARKS + _ITEM_MARKS + "【":
+    if (
+        kind in ("table", "byline", "source_note", "field")
+        or s[0] in _CAPTION_MARKS + _ITEM_MARKS + "【"
+    ):
         return False
     if re.match(r"^[-–—*]\s", s):
         return False
@@ -435,7 +550,9 @@ def segment_page(page: Page) -> list[Article]:
                 continue
             headline = parse_headline(units[i:end])
             if not drafts or _starts_article(units, i, end, headline, drafts[-1], blocks):
-                drafts.append(_Draft(i, headline, list(units[i:end]), has_byline=bool(headline.author)))
+                drafts.append(
+                    _Draft(i, headline, list(units[i:end]), has_byline=bool(headline.author))
+                )
             else:
                 drafts[-1].units.extend(units[i:end])
             i = end
@@ -445,7 +562,12 @@ def segment_page(page: Page) -> list[Article]:
         d = drafts[-1]
         u = units[i]
         d.units.append(u)
-        if u.kind == "byline" and not _in_box(i, boxes) or u.kind == "body" and marker_credit(u.text):
+        if (
+            u.kind == "byline"
+            and not _in_box(i, boxes)
+            or u.kind == "body"
+            and marker_credit(u.text)
+        ):
             d.has_byline = True
         i += 1
     articles = [_build(page, n, d, units, boxes) for n, d in enumerate(drafts, start=1)]
@@ -492,7 +614,9 @@ def article_id(path: str, ordinal: int) -> str:
     return f"{_slug(path)}-{ordinal}"
 
 
-def _build(page: Page, n: int, d: _Draft, units: list[Unit], boxes: list[tuple[int, int]]) -> Article:
+def _build(
+    page: Page, n: int, d: _Draft, units: list[Unit], boxes: list[tuple[int, int]]
+) -> Article:
     head = d.headline
     paragraphs: list[str] = []
     subheadings: list[str] = []
@@ -626,4 +750,3 @@ def _build(page: Page, n: int, d: _Draft, units: list[Unit], boxes: list[tuple[i
         tables=tuple(tables),
         extras=tuple(extras),
     )
-

@@ -67,7 +67,11 @@ def catalogue(
                 m["articles"].append(aid)
     out = [
         CatalogueEntry(
-            m["name"], t, key, tuple(sorted(m["aliases"] - {m["name"]})), m["count"],
+            m["name"],
+            t,
+            key,
+            tuple(sorted(m["aliases"] - {m["name"]})),
+            m["count"],
             tuple(m["articles"]),
         )
         for (t, key), m in merged.items()

@@ -93,7 +93,8 @@ def _gazetteer_index() -> tuple[re.Pattern[str], dict[str, GazetteerEntry]]:
 _TITLES = sorted(
     fold_script(t)
     for t in (
-        "教授 副教授 院長 副院長 執行院長 校長 副校長 局長 副局長 部長 副部長 主任 副主任 常務副主任 "
+        "教授 副教授 院長 副院長 執行院長 校長 副校長 局長 副局長 部長 副部長 主任 副主任 "
+        "常務副主任 "
         "司長 副司長 書記 主席 副主席 總統 總理 理事長 會長 執行會長 社長 首任社長 研究員 副研究員 "
         "經理 副經理 總經理 董事長 創始人 聯合創始人 首席技術官 首席執行官 首席經濟學家 行政長官 "
         "特首 專員 總領事 代總領事 院士 博士 專家 分析師 總裁 副總裁 秘書長 署長 處長 廳長 市長 "
@@ -118,11 +119,14 @@ _PERSON_AFTER_TITLE = re.compile(
 )
 # After a title, a name without a common surname (本力, 博格丹) only where a speech verb or
 # 在/對 follows at once and the segmenter knows no such word.
+_STRONG_SPEECH = "|".join(
+    re.escape(fold_script(v)) for v in "表示 指出 認為 建議 介紹 透露 強調".split()
+)
 _UNUSUAL_NAME_AFTER_TITLE = re.compile(
-    rf"(?:{_TITLE_RE})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=在|對|对|{'|'.join(map(re.escape, map(fold_script, '表示 指出 認為 建議 介紹 透露 強調'.split())))})"
+    rf"(?:{_TITLE_RE})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=在|對|对|{_STRONG_SPEECH})"
 )
 _PERSON_BEFORE_VERB = re.compile(
-    rf"(?<![\u4e00-\u9fff])(?P<name>{_NAME}{{1,2}})(?:{'|'.join(map(re.escape, map(fold_script, '表示 指出 認為 建議 介紹 透露 強調 坦言'.split())))})"
+    rf"(?<![\u4e00-\u9fff])(?P<name>{_NAME}{{1,2}})(?:{_STRONG_SPEECH}|坦言)"
 )
 # Characters that never end an organisation or person name and words that look like names
 # but are not; grown with every false positive found (tests/test_entities.py keeps the list).
@@ -169,7 +173,9 @@ _POLICY_WORDS = re.compile(
 )
 _BOOK_TITLE = re.compile(r"《([^《》\n]{2,60})》")
 _SHORT_FORM = re.compile(
-    fold_script(r"[（(](?:下稱|以下簡稱|簡稱|下称|以下简称|简称|以下稱)\s*[「《“\"]?([^」》”\"）)]{2,16})[」》”\"]?[）)]")
+    fold_script(
+        r"[（(](?:下稱|以下簡稱|簡稱|下称|以下简称|简称|以下稱)\s*[「《“\"]?([^」》”\"）)]{2,16})[」》”\"]?[）)]"
+    )
 )
 
 _segmenter_lock = threading.Lock()
@@ -208,7 +214,11 @@ class _Collector:
         self.claimed: list[Span] = []
 
     def add(
-        self, name: str, etype: str, span: Span | None, alias: str | None = None,
+        self,
+        name: str,
+        etype: str,
+        span: Span | None,
+        alias: str | None = None,
         canonical: bool = False,
     ) -> Entity:
         key = _key(name)
@@ -324,7 +334,9 @@ _TITLE_SET = set(_TITLES)
 def _known_word(folded: str) -> bool:
     with _segmenter_lock:
         seg = _segmenter()
-        return bool(seg.has_word(folded)) or any(seg.has_word(folded[i:]) for i in range(1, len(folded) - 1))
+        return bool(seg.has_word(folded)) or any(
+            seg.has_word(folded[i:]) for i in range(1, len(folded) - 1)
+        )
 
 
 def _segmenter_says_person(folded_name: str) -> bool:
@@ -333,7 +345,8 @@ def _segmenter_says_person(folded_name: str) -> bool:
 
 
 _ORG_TAIL = re.compile(
-    "(?:" + "|".join(re.escape(x) for x in sorted(set(_ORG_SUFFIXES), key=len, reverse=True))
+    "(?:"
+    + "|".join(re.escape(x) for x in sorted(set(_ORG_SUFFIXES), key=len, reverse=True))
     + ")(?![分署门长面势])"  # 部分, 部署, 局面 … are words, not the end of a name
 )
 # 市场, 区域, 区块 … are words, not places: skip them before asking the segmenter.
@@ -387,7 +400,9 @@ def _places(c: _Collector) -> None:
         if not c.free((m.start(), m.end())):
             continue
         tagged = _window_tokens(c, m.end() + 1)
-        word, tag, pos = next(((w, t, p) for w, t, p in tagged if p + len(w) == m.end()), ("", "", 0))
+        word, tag, pos = next(
+            ((w, t, p) for w, t, p in tagged if p + len(w) == m.end()), ("", "", 0)
+        )
         if tag == "ns" and len(word) >= 3 and word not in JUNK:
             span = (pos, pos + len(word))
             if c.free(span):
@@ -407,9 +422,8 @@ def _short_forms(c: _Collector) -> None:
             f_short = fold_script(short)
             for start in _find_all(c.folded, f_short):
                 span = (start, start + len(f_short))
-                if c.free(span) or span in owner.mentions:
-                    if span not in owner.mentions:
-                        owner.mentions.append(span)
+                if c.free(span) and span not in owner.mentions:
+                    owner.mentions.append(span)
 
 
 def _find_all(haystack: str, needle: str) -> Iterable[int]:

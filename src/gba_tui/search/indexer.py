@@ -92,8 +92,13 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise IndexDamaged(index_dir, "not a gba-tui index")
     if data.get("schema") != SCHEMA_VERSION:
-        raise IndexDamaged(index_dir, f"built with schema {data.get('schema')}, need {SCHEMA_VERSION}")
-    if not isinstance(data.get("pages"), dict) or not (index_dir / str(data.get("generation"))).is_dir():
+        raise IndexDamaged(
+            index_dir, f"built with schema {data.get('schema')}, need {SCHEMA_VERSION}"
+        )
+    if (
+        not isinstance(data.get("pages"), dict)
+        or not (index_dir / str(data.get("generation"))).is_dir()
+    ):
         raise IndexDamaged(index_dir, "generation folder missing")
     return data
 
@@ -200,7 +205,9 @@ def _page_entities(
     from gba_tui.entities.extract import extract_entities
 
     folded = folded or [fold_script(a.full_text) for a in articles]
-    return [[e.to_json() for e in extract_entities(a, f)] for a, f in zip(articles, folded, strict=True)]
+    return [
+        [e.to_json() for e in extract_entities(a, f)] for a, f in zip(articles, folded, strict=True)
+    ]
 
 
 def read_store(gen_dir: Path) -> dict[str, Any]:
@@ -267,7 +274,8 @@ def update_index(
             manifest = None  # `gba-tui index` repairs what the others refuse to read
         fingerprint = pipeline_fingerprint()
         if manifest is not None and (
-            manifest.get("corpus") != str(corpus.resolve()) or manifest.get("pipeline") != fingerprint
+            manifest.get("corpus") != str(corpus.resolve())
+            or manifest.get("pipeline") != fingerprint
         ):
             manifest = None  # another corpus, or made by other rules: start afresh
         full = manifest is None
@@ -348,7 +356,9 @@ def update_index(
                         dict.fromkeys(x for x in folded.get("entities", "").split("\n") if x)
                     )
                     writer.add_document(
-                        id=article.id, path=article.path, entities=keywords,
+                        id=article.id,
+                        path=article.path,
+                        entities=keywords,
                         **{k: v for k, v in fields.items() if k in TEXT_FIELDS},
                     )
                     stored[article.id] = {

@@ -89,4 +89,3 @@ class FoldedTexts:
         for s in sets[1:]:
             result &= s
         return result
-

@@ -229,9 +229,7 @@ def _and(items: list[Node]) -> Node | None:
 def parse_query(text: str) -> Node:
     """Parse a user's query; QueryError if it is too long or has nothing to search for."""
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"query too long: {len(text)} characters (at most {MAX_QUERY_CHARS})"
-        )
+        raise QueryError(f"query too long: {len(text)} characters (at most {MAX_QUERY_CHARS})")
     node = _Parser(_lex(clean_query(text))).parse()
     if node is None:
         raise QueryError("nothing to search for in that query")

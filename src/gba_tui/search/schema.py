@@ -44,5 +44,7 @@ def build_schema() -> Schema:
         "entities": KEYWORD(commas=True, lowercase=True, scorable=True),
     }
     for name in TEXT_FIELDS:
-        fields[name] = TEXT(analyzer=analyzer, phrase=False, field_boost=SEARCH_FIELDS.get(name, 1.0))
+        fields[name] = TEXT(
+            analyzer=analyzer, phrase=False, field_boost=SEARCH_FIELDS.get(name, 1.0)
+        )
     return Schema(**fields)

@@ -86,7 +86,9 @@ class Results:
         return replace(self, hits=tuple(hits))
 
 
-def ranking_query(node: Node, frequency: Callable[[str, str], int] | None = None) -> wq.Query | None:
+def ranking_query(
+    node: Node, frequency: Callable[[str, str], int] | None = None
+) -> wq.Query | None:
     """What Whoosh ranks the exact matches by (BM25F): for each positive word, its rarest term
     in the headline (weighted) and in the text. The exact match already proved the word is
     there as a sequence; one term per field keeps Whoosh's top-N search able to skip blocks.
@@ -144,7 +146,8 @@ class Library:
         expected = sum(p.get("articles", 0) for p in manifest["pages"].values())
         if not doc_count == len(records) == expected:
             raise IndexDamaged(
-                index_dir, f"{doc_count} articles indexed, {len(records)} stored, {expected} expected"
+                index_dir,
+                f"{doc_count} articles indexed, {len(records)} stored, {expected} expected",
             )
         self.index_dir = index_dir
         self.manifest = manifest
@@ -172,7 +175,9 @@ class Library:
             raise IndexDamaged(index_dir, "index and side store disagree")
         self._by_id = {a.id: a for a in self.articles}
         self._texts = FoldedTexts(self._folded)
-        self._avg_len = max(1.0, sum(len(f.get("text", "")) for f in self._folded) / max(1, len(order)))
+        self._avg_len = max(
+            1.0, sum(len(f.get("text", "")) for f in self._folded) / max(1, len(order))
+        )
 
     def close(self) -> None:
         self._searcher.close()
@@ -185,13 +190,16 @@ class Library:
     def skipped(self) -> dict[str, Any]:
         return dict(self.manifest.get("skipped", {}))
 
-    def search(self, text: str, limit: int | None = 50, within: Iterable[str] | None = None) -> Results:
+    def search(
+        self, text: str, limit: int | None = 50, within: Iterable[str] | None = None
+    ) -> Results:
         """Run a query; QueryError for one that cannot be run. `within` limits to those ids."""
         node = parse_query(text)
         return self.search_node(node, text, limit, within)
 
-    def search_node(self, node: Node, text: str, limit: int | None = 50,
-                    within: Iterable[str] | None = None) -> Results:
+    def search_node(
+        self, node: Node, text: str, limit: int | None = 50, within: Iterable[str] | None = None
+    ) -> Results:
         exact = self._texts.matching(node)
         if within is not None:
             allowed = {self._order[i] for i in within if i in self._order}
@@ -275,8 +283,18 @@ class Library:
         title_marks = tuple(match_spans(a.title, words))
         folded = self._folded[self._order[aid]]
         terms = tuple(w for w in words if any(needle(w) in v for v in folded.values()))
-        return Hit(rank, aid, a.title, a.source, score, terms, snippet, title_marks, a,
-                   self.entities_of.get(aid, ()))
+        return Hit(
+            rank,
+            aid,
+            a.title,
+            a.source,
+            score,
+            terms,
+            snippet,
+            title_marks,
+            a,
+            self.entities_of.get(aid, ()),
+        )
 
 
 def _page_order(aid: str) -> tuple[str, int]:

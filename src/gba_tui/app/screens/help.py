@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 QUERY_SYNTAX = (
-    "科技保險  all words   ·   量子 OR 保險   ·   量子 NOT 保險   ·   ( … )   ·   \"exact phrase\"\n"
+    '科技保險  all words   ·   量子 OR 保險   ·   量子 NOT 保險   ·   ( … )   ·   "exact phrase"\n'
     "title:  source:  byline:  entity:  person:  org:  place:  policy:   (either script)"
 )
 

@@ -109,8 +109,9 @@ class RankingTable(DataTable):
         self._columns()
         for r in rows:
             score, title, source, snippet = r.cells
-            self.add_row(self.flag(r.id, marked, r.rank), score, title, source, snippet,
-                         key=r.id, height=3)
+            self.add_row(
+                self.flag(r.id, marked, r.rank), score, title, source, snippet, key=r.id, height=3
+            )
         if current and current in [r.id for r in rows]:
             self.move_cursor(row=[r.id for r in rows].index(current))
         elif rows:
@@ -188,7 +189,9 @@ class EntitySidebar(OptionList):
         self._queries: dict[str, tuple[str, str]] = {}
         options: list[Option] = []
         for title, entries in groups:
-            options.append(Option(Text(f"{title} ({len(entries)})", style="bold reverse"), disabled=True))
+            options.append(
+                Option(Text(f"{title} ({len(entries)})", style="bold reverse"), disabled=True)
+            )
             for e in entries[:limit]:
                 oid = f"{e.type}:{e.key}"
                 self._queries[oid] = (e.query, e.name)
