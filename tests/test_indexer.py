@@ -138,3 +138,26 @@ def test_broken_file_skipped_rest_indexed(corpus_copy, tmp_path):
     assert report.articles == 19
     assert {s.path for s in report.skipped} == {"empty.txt", "blob.txt"}
     assert "skipped empty.txt: empty file" in report.summary()
+
+
+def test_interrupted_incremental_update_keeps_the_live_index(corpus_copy, tmp_path, monkeypatch):
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    page = corpus_copy / "001_8fbebc61c31cc913.txt"
+    page.write_text(page.read_text() + "\n新增一段關於量子霸權的內容。\n")
+
+    import gba_tui.search.indexer as indexer
+
+    def boom(articles, folded=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indexer, "_page_entities", boom)
+    with pytest.raises(KeyboardInterrupt):
+        update_index(corpus_copy, where)
+    monkeypatch.undo()
+    lib = Library(where)
+    assert len(lib.articles) == 19 and lib.search("科技保险").total == 2
+    lib.close()
+    report = ensure_index(corpus_copy, where)  # the change is picked up next time
+    assert report is not None and report.changed == 1
+    assert Library(where).search("量子霸權").total == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -36,7 +36,7 @@ NARROW = 110  # columns below which the panes collapse to the focused one
 class MainScreen(Screen[None]):
     """The explorer's one working screen."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("slash", "focus_search", "Search", key_display="/", id="focus-search"),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="next-pane"),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="previous-pane"),
@@ -114,7 +114,7 @@ class GbaApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "gba-tui"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]

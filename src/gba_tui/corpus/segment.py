@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from gba_tui.corpus.model import Article, Box, Page, Table
@@ -574,7 +574,7 @@ def segment_page(page: Page) -> list[Article]:
     page_source = Counter(a.source for a in articles if a.source).most_common(1)
     if page_source:
         src = page_source[0][0]
-        articles = [a if a.source else _replace(a, source=src) for a in articles]
+        articles = [a if a.source else replace(a, source=src) for a in articles]
     return articles
 
 
@@ -596,12 +596,6 @@ def _starts_article(
     section_end = next((a for a in sorted(blocks) if a >= end), len(units))
     own_byline = any(u.kind == "byline" for u in units[end:section_end])
     return own_byline and current.has_byline
-
-
-def _replace(a: Article, **kw: object) -> Article:
-    from dataclasses import replace
-
-    return replace(a, **kw)
 
 
 def _slug(path: str) -> str:

@@ -280,7 +280,8 @@ def update_index(
             manifest = None  # another corpus, or made by other rules: start afresh
         full = manifest is None
         report.rebuilt = full
-        old_pages: dict[str, Any] = {} if full else dict(manifest["pages"])
+        live: dict[str, Any] = manifest or {}
+        old_pages: dict[str, Any] = dict(live.get("pages", {}))
 
         # Decide what to read: files whose size or mtime moved, then compare digests.
         pages: dict[str, Page] = {}
@@ -319,7 +320,7 @@ def update_index(
             gen_dir.mkdir(parents=True)
             ix = whoosh_index.create_in(str(gen_dir), build_schema())
         else:
-            generation = manifest["generation"]
+            generation = str(live["generation"])
             try:
                 ix = whoosh_index.open_dir(str(index_dir / generation))
             except Exception as exc:  # noqa: BLE001 - any failure to open means damage
@@ -343,9 +344,11 @@ def update_index(
             for n, (rel, page) in enumerate(sorted(pages.items()), start=1):
                 articles = segment_page(page)
                 # Fold each article once: the entities and the side store both use it.
-                full = [fold_script(a.full_text) for a in articles]
-                ents_of = _page_entities(articles, full)
-                for article, ents, folded_full in zip(articles, ents_of, full, strict=True):
+                folded_texts = [fold_script(a.full_text) for a in articles]
+                ents_of = _page_entities(articles, folded_texts)
+                for article, ents, folded_full in zip(
+                    articles, ents_of, folded_texts, strict=True
+                ):
                     fields = article_fields(article, ents)
                     folded = {
                         k: folded_full.lower() if k == "text" else searchable(v)

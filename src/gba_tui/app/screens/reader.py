@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,7 +24,7 @@ class Block(Static):
 
 
 class ReaderScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape", "app.pop_screen", "Back", id="reader-back"),
         Binding("n", "next_match", "Next match", id="next-match"),
         Binding("N", "previous_match", "Previous match", id="previous-match"),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-VIM_KEYS = [
+VIM_KEYS: list[BindingType] = [
     Binding("j", "cursor_down", "Down", show=False, id="down"),
     Binding("k", "cursor_up", "Up", show=False, id="up"),
 ]
@@ -31,7 +33,7 @@ class DocumentList(OptionList):
     DocumentList { border: round $panel; }
     DocumentList:focus { border: round $accent; }
     """
-    BINDINGS = VIM_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
 
     @dataclass
     class Opened(Message):
@@ -69,7 +71,7 @@ class RankingTable(DataTable):
     RankingTable { border: round $panel; height: 1fr; }
     RankingTable:focus { border: round $accent; }
     """
-    BINDINGS = VIM_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
 
     @dataclass
     class Opened(Message):
@@ -127,7 +129,7 @@ class RankingTable(DataTable):
     def current_id(self) -> str | None:
         if not self.row_count:
             return None
-        row_key, _ = self.coordinate_to_cell_key((self.cursor_row, 0))
+        row_key, _ = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0))
         return row_key.value
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -143,7 +145,10 @@ class TablesView(DataTable):
     TablesView { border: round $panel; height: 1fr; }
     TablesView:focus { border: round $accent; }
     """
-    BINDINGS = [*VIM_KEYS, Binding("s", "sort_column", "Sort by column", id="sort-column")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *VIM_KEYS,
+        Binding("s", "sort_column", "Sort by column", id="sort-column"),
+    ]
     _reverse = False
 
     def on_mount(self) -> None:
@@ -177,7 +182,7 @@ class EntitySidebar(OptionList):
     EntitySidebar { border: round $panel; }
     EntitySidebar:focus { border: round $accent; }
     """
-    BINDINGS = VIM_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
 
     @dataclass
     class Chosen(Message):
@@ -200,6 +205,7 @@ class EntitySidebar(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id in getattr(self, "_queries", {}):
-            query, name = self._queries[event.option.id]
+        oid = event.option.id
+        if oid is not None and oid in getattr(self, "_queries", {}):
+            query, name = self._queries[oid]
             self.post_message(self.Chosen(query, name))
