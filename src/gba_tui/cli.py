@@ -264,7 +264,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         path = write_atomically(Path(args.output), text, force=args.force)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
-    print(f"exported {len(items)} articles to {path}", file=sys.stderr)
+    noun = "article" if len(items) == 1 else "articles"
+    print(f"exported {len(items)} {noun} to {path}", file=sys.stderr)
     return 0
 
 

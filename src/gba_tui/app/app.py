@@ -22,7 +22,7 @@ from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Progress
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from gba_tui.app.messages import ArticlesPreview, IndexProgress, LibraryReady, Problem, ViewReady
+from gba_tui.app.messages import ArticlesPreview, IndexProgress, LibraryReady, Notice, ViewReady
 from gba_tui.app.widgets.panes import DocumentList, EntitySidebar, RankingTable, TablesView, TopBar
 from gba_tui.config import Settings
 
@@ -177,7 +177,7 @@ class GbaApp(App[None]):
                     self.post_message(LibraryReady(Library(index)))
                     return
             except IndexDamaged as exc:
-                self.post_message(Problem(f"{exc} — rebuilding it now", "warning"))
+                self.post_message(Notice(f"{exc} — rebuilding it now", "warning"))
             # Show the articles straight from the pages while the index builds.
             preview = load_corpus(corpus)
             self.post_message(ArticlesPreview([(a.id, a) for a in preview.articles]))
@@ -188,7 +188,7 @@ class GbaApp(App[None]):
             report = update_index(corpus, index, rebuild=False, progress=progress)
             self.post_message(LibraryReady(Library(index), report.summary().splitlines()[0]))
         except (CorpusError, IndexProblem, OSError) as exc:
-            self.post_message(Problem(str(exc)))
+            self.post_message(Notice(str(exc)))
 
     @on(ArticlesPreview)
     def show_preview(self, message: ArticlesPreview) -> None:
@@ -236,8 +236,8 @@ class GbaApp(App[None]):
             self.notify(message.report, title="Index")
         self.refresh_view()
 
-    @on(Problem)
-    def show_problem(self, message: Problem) -> None:
+    @on(Notice)
+    def show_problem(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity, timeout=8)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ searching
@@ -282,7 +282,7 @@ class GbaApp(App[None]):
             try:
                 results = self.library.search(query, limit=200)
             except QueryError as exc:
-                self.post_message(Problem(f"bad query: {exc}", "warning"))
+                self.post_message(Notice(f"bad query: {exc}", "warning"))
                 return
             if self.sort != "score":
                 results = results.sorted_by(self.sort)
@@ -555,9 +555,10 @@ class GbaApp(App[None]):
             text = render_markdown(items, meta, full=False, script=script)
             written = write_atomically(Path(path), text)
         except (ExportError, QueryError, OSError) as exc:
-            self.post_message(Problem(f"export failed: {exc}"))
+            self.post_message(Notice(f"export failed: {exc}"))
             return
-        self.post_message(Problem(f"exported {len(items)} articles to {written}", "information"))
+        noun = "article" if len(items) == 1 else "articles"
+        self.post_message(Notice(f"exported {len(items)} {noun} to {written}", "information"))
 
     # ------------------------------------------------------------ help and the command palette
 

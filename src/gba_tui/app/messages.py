@@ -39,8 +39,8 @@ class ViewReady(Message):
 
 
 @dataclass
-class Problem(Message):
-    """Something a person should know about: shown as a notification, never a crash."""
+class Notice(Message):
+    """Something a person should know (a failure, a finished export): a notification."""
 
     text: str
     severity: str = "error"

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from gba_tui.app.messages import Problem, ViewReady
+from gba_tui.app.messages import Notice, ViewReady
 
 
 class Block(Static):
@@ -130,6 +130,6 @@ class ReaderScreen(Screen[None]):
     def action_scroll_up(self) -> None:
         self.query_one("#reader", VerticalScroll).scroll_up()
 
-    @on(Problem)
-    def relay(self, message: Problem) -> None:
+    @on(Notice)
+    def relay(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
