@@ -153,7 +153,7 @@ def test_captions_and_boxes_stay_with_their_article(articles):
 
 def _content_chars(text: str) -> Counter:
     # Whitespace and the hyphen that broke "Partner-/ship" are layout, not content.
-    text = re.sub(r"-\s*\n\s*", "", text)
+    text = re.sub(r"(?<=[A-Za-z])-\s*\n\s*(?=[A-Za-z])", "", text)
     return Counter(c for c in text if not c.isspace())
 
 

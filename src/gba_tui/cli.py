@@ -66,6 +66,7 @@ def article_detail(a: Article) -> dict[str, Any]:
             ],
             "boxes": [asdict(b) for b in a.boxes],
             "byline_text": a.byline_text,
+            "title_printed": a.title_printed,
             "extras": list(a.extras),
         }
     )

@@ -237,7 +237,7 @@ class GbaApp(App[None]):
         self.refresh_view()
 
     @on(Notice)
-    def show_problem(self, message: Notice) -> None:
+    def show_notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity, timeout=8)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ searching

@@ -68,9 +68,10 @@ class Article:
     captions: tuple[str, ...] = ()
     boxes: tuple[Box, ...] = ()
     tables: tuple[Table, ...] = ()
-    extras: tuple[str, ...] = field(
-        default=()
-    )  # lines that fit nowhere else, kept so nothing is lost
+    # Lines that fit nowhere else, kept so nothing is lost.
+    extras: tuple[str, ...] = field(default=())
+    # False when the page printed no headline and the title was made from the first words.
+    title_printed: bool = True
 
     @property
     def body(self) -> str:
@@ -84,7 +85,8 @@ class Article:
     @property
     def full_text(self) -> str:
         """Everything printed for this article, in reading order, for search and counting."""
-        parts = [self.kicker, self.title, self.subtitle, self.byline_text, *self.paragraphs]
+        title = self.title if self.title_printed else ""
+        parts = [self.kicker, title, self.subtitle, self.byline_text, *self.paragraphs]
         parts += list(self.captions)
         parts += [b.text for b in self.boxes]
         for t in self.tables:

@@ -17,7 +17,7 @@ from gba_tui.corpus.model import Article, Box, Page, Table
 from gba_tui.corpus.reflow import display_width, is_closed, join_wrapped
 
 # Bump when segmentation changes its output: indexes built before are rebuilt on next use.
-SEGMENTER_VERSION = 1
+SEGMENTER_VERSION = 2
 
 # ---------------------------------------------------------------- line and paragraph patterns
 
@@ -737,6 +737,7 @@ def _build(
         byline_text=byline_text,
         dateline=credit.city,
         source=credit.source,
+        title_printed=bool(head.title),
         paragraphs=tuple(paragraphs),
         subheadings=tuple(subheadings),
         captions=tuple(captions),
