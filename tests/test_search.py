@@ -36,7 +36,7 @@ def test_full_and_half_width_match(library):
 
 
 def test_latin_words_case_insensitive(library, articles):
-    interview = by_title(articles, "打破制度壁壘")
+    interview = by_title(articles, "灣區科創登頂全球榜單")
     assert ids(library.search("QFLP")) == [interview.id]
     assert ids(library.search("qflp")) == [interview.id]
     assert "003_467b954d3e2b3a27-1" in ids(library.search("pct"))

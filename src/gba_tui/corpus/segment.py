@@ -17,7 +17,7 @@ from gba_tui.corpus.model import Article, Box, Page, Table
 from gba_tui.corpus.reflow import display_width, is_closed, join_wrapped
 
 # Bump when segmentation changes its output: indexes built before are rebuilt on next use.
-SEGMENTER_VERSION = 2
+SEGMENTER_VERSION = 3
 
 # ---------------------------------------------------------------- line and paragraph patterns
 
@@ -452,8 +452,10 @@ def parse_headline(block: list[Unit]) -> Headline:
     candidates = [i for i, t in enumerate(texts) if not labels[i] and len(t) >= 5]
     if not candidates:
         candidates = list(range(len(texts)))
-    # Printed order is kicker, headline, subtitle; a short deck after the subtitle is a tag.
-    h = candidates[0]
+    # Printed order is kicker, headline, subtitle. The headline is set in the largest type, so
+    # of the first two full decks it is the one with fewer characters (the subtitle explains);
+    # a short deck after the subtitle is a tag.
+    h = min(candidates[:2], key=lambda i: (len(texts[i]), i))
     kicker = [t for i, t in enumerate(texts) if i < h or (i > h and labels[i])]
     subtitle = [t for i, t in enumerate(texts) if i > h and not labels[i]]
     if len(subtitle) > 1 and len(subtitle[-1]) <= 10 and " " not in subtitle[-1]:
