@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import marshal
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,6 @@ def scan_corpus(root: Path) -> Scan:
 def pipeline_fingerprint() -> str:
     """What the articles and entities in an index were made by: segmenter, extractor and
     gazetteer. When it changes, the next use rebuilds the index (nothing for a user to do)."""
-    import hashlib
     from importlib import resources
 
     from gba_tui.corpus.segment import SEGMENTER_VERSION
@@ -180,10 +180,11 @@ def is_stale(manifest: dict[str, Any], scan: Scan, corpus: Path) -> bool:
 
 # ---------------------------------------------------------------- documents
 
-# marshal, not JSON: plain dicts, lists and strings load and save several times faster, which
-# is what an incremental update of a large corpus waits for (marshal never runs code).
-STORE = "store.marshal"
-STORE_FORMAT = 1
+# The side store holds one shard per page, so an incremental update rewrites only the pages
+# that changed. marshal, not JSON: plain dicts, lists and strings load several times faster
+# (and marshal never runs code).
+STORE = "store"
+STORE_FORMAT = 2
 
 
 def article_fields(article: Article, entities: list[dict[str, Any]]) -> dict[str, str]:
@@ -214,27 +215,36 @@ def _page_entities(
     ]
 
 
-def read_store(gen_dir: Path) -> dict[str, Any]:
-    """The side store: every article as printed, its entities, its folded fields."""
-    data = marshal.loads((gen_dir / STORE).read_bytes())
-    if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
-        raise ValueError("store malformed")
-    if not isinstance(data.get("articles"), dict):
-        raise ValueError("store malformed")
-    return data
+def _shard(gen_dir: Path, page_path: str) -> Path:
+    return gen_dir / STORE / (hashlib.sha1(page_path.encode()).hexdigest()[:20] + ".marshal")
+
+
+def read_store(gen_dir: Path, page_paths: Iterable[str]) -> dict[str, Any]:
+    """The side store of these pages: every article as printed, its entities, folded fields."""
+    articles: dict[str, Any] = {}
+    for rel in page_paths:
+        data = marshal.loads(_shard(gen_dir, rel).read_bytes())
+        if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
+            raise ValueError(f"store shard of {rel} malformed")
+        articles.update(data["articles"])
+    return {"articles": articles}
+
+
+def _write_shard(gen_dir: Path, page_path: str, articles: dict[str, Any]) -> None:
+    target = _shard(gen_dir, page_path)
+    target.parent.mkdir(exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(marshal.dumps({"format": STORE_FORMAT, "articles": articles}))
+    os.replace(tmp, target)
 
 
 TITLES = "titles.json"
 
 
-def _write_titles(gen_dir: Path, store: dict[str, Any]) -> None:
+def _write_titles(gen_dir: Path, records: dict[str, Any]) -> None:
     """A small list of the articles (id, headline, paper, byline) the app shows at once,
     before it has loaded the index (no Whoosh, no OpenCC needed to read it)."""
-    rows = []
-    for aid, rec in store["articles"].items():
-        a = rec["article"]
-        rows.append([aid, a["title"], a["source"], "、".join(a["byline"])])
-    rows.sort(key=lambda r: (r[0].rpartition("-")[0], int(r[0].rpartition("-")[2] or 0)))
+    rows = [row for rel in sorted(records) for row in records[rel].get("titles", [])]
     tmp = gen_dir / f".{TITLES}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
     os.replace(tmp, gen_dir / TITLES)
@@ -248,12 +258,6 @@ def read_titles(index_dir: Path) -> list[list[str]] | None:
         return rows if isinstance(rows, list) else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _write_store(gen_dir: Path, store: dict[str, Any]) -> None:
-    tmp = gen_dir / f".{STORE}.{os.getpid()}.tmp"
-    tmp.write_bytes(marshal.dumps({**store, "format": STORE_FORMAT}))
-    os.replace(tmp, gen_dir / STORE)
 
 
 # ---------------------------------------------------------------- building
@@ -332,14 +336,8 @@ def update_index(
             except Exception as exc:  # noqa: BLE001 - any failure to open means damage
                 raise IndexDamaged(index_dir, str(exc)) from None
 
-        try:
-            store = {"articles": {}} if full else read_store(index_dir / generation)
-        except (OSError, ValueError) as exc:
-            raise IndexDamaged(index_dir, f"side store: {exc}") from None
-        stored = store["articles"]
         gone = set(removed) | {p for p in pages if p in old_pages}
-        for aid in [i for i, rec in stored.items() if rec["article"]["path"] in gone]:
-            del stored[aid]
+        shards: dict[str, dict[str, Any]] = {}
 
         # One writer process: forking from a threaded app is unsafe (design card).
         writer = ix.writer(procs=1, limitmb=1024)
@@ -370,7 +368,7 @@ def update_index(
                         entities=keywords,
                         **{k: v for k, v in fields.items() if k in TEXT_FIELDS},
                     )
-                    stored[article.id] = {
+                    shards.setdefault(rel, {})[article.id] = {
                         "article": article_to_dict(article),
                         "entities": ents,
                         "folded": folded,
@@ -380,12 +378,19 @@ def update_index(
                     "stat": list(scan.stats[rel]),
                     "articles": len(articles),
                     "encoding": page.encoding,
+                    "titles": [
+                        [a.id, a.title, a.source, a.byline_names] for a in articles
+                    ],
                 }
                 if progress:
                     progress(n, total, rel)
             writer.commit(optimize=False)
-            _write_store(index_dir / generation, store)
-            _write_titles(index_dir / generation, store)
+            gen_dir = index_dir / generation
+            for rel in removed:
+                _shard(gen_dir, rel).unlink(missing_ok=True)
+            for rel in pages:
+                _write_shard(gen_dir, rel, shards.get(rel, {}))
+            _write_titles(gen_dir, new_records)
         except BaseException:
             writer.cancel()
             if full:

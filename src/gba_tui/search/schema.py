@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from gba_tui.text.analysis import cjk_analyzer
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}

@@ -139,7 +139,7 @@ class Library:
             self._searcher = self._ix.searcher(weighting=BM25F())
             ids_column = self._searcher.reader().column_reader("id")
             doc_count = self._searcher.doc_count()
-            store = read_store(gen_dir)
+            store = read_store(gen_dir, manifest["pages"])
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises, the index is unusable
             raise IndexDamaged(index_dir, f"{type(exc).__name__}: {exc}") from None
         records = store["articles"]
