@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from gba_tui.text.analysis import cjk_analyzer
+from gba_tui.text.analysis import FoldedBigramFrequency, cjk_analyzer
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}
@@ -44,7 +44,7 @@ def build_schema() -> Schema:
         "entities": KEYWORD(commas=True, lowercase=True, scorable=True),
     }
     for name in TEXT_FIELDS:
-        fields[name] = TEXT(
-            analyzer=analyzer, phrase=False, field_boost=SEARCH_FIELDS.get(name, 1.0)
-        )
+        field = TEXT(analyzer=analyzer, phrase=False, field_boost=SEARCH_FIELDS.get(name, 1.0))
+        field.format = FoldedBigramFrequency(field_boost=SEARCH_FIELDS.get(name, 1.0))
+        fields[name] = field
     return Schema(**fields)

@@ -13,7 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from collections import Counter
+
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 from gba_tui.text.script import fold_script
 
@@ -88,3 +92,15 @@ class CjkTokenizer(Tokenizer):
 
 def cjk_analyzer() -> CjkTokenizer:
     return CjkTokenizer()
+
+
+class FoldedBigramFrequency(Frequency):
+    """Whoosh's Frequency format, counting our tokens with a Counter instead of one Token
+    object at a time: the same postings, a good part less time per article when indexing."""
+
+    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+        if not isinstance(analyzer, CjkTokenizer):
+            return super().word_values(value, analyzer, **kwargs)
+        fb = self.field_boost
+        counts = Counter(t for t, *_ in pieces(fold_script(value)))
+        return ((w, n, n * fb, pack_uint(n)) for w, n in counts.items())
