@@ -11,9 +11,8 @@ answered from the folded text kept beside the index (search/searcher.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
 from collections import Counter
+from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Frequency
