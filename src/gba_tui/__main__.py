@@ -2,4 +2,6 @@
 
 from gba_tui.cli import main
 
-raise SystemExit(main())
+# Guarded: the indexer's helper process (spawn) imports the main module and must not run it.
+if __name__ == "__main__":
+    raise SystemExit(main())
