@@ -381,3 +381,16 @@ def test_core_does_not_import_textual():
         "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+async def test_skipped_files_are_reported(tmp_path):
+    import shutil
+
+    corpus = tmp_path / "pages"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "empty.txt").write_bytes(b"")
+    app = GbaApp(Settings(corpus, tmp_path / "ix", True))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot, 0.2)
+        assert any("skipped 1 file:" in n.message and "empty.txt" in n.message
+                   for n in app._notifications)

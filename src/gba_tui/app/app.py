@@ -234,6 +234,11 @@ class GbaApp(App[None]):
             self.screen.query_one("#progress").display = False
         if message.report:
             self.notify(message.report, title="Index")
+        skipped = self.library.skipped
+        if skipped:
+            listed = "; ".join(f"{path}: {rec.get('reason', '?')}" for path, rec in skipped.items())
+            noun = "file" if len(skipped) == 1 else "files"
+            self.notify(f"skipped {len(skipped)} {noun}: {listed}", severity="warning", timeout=10)
         self.refresh_view()
 
     @on(Notice)
