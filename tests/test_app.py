@@ -40,8 +40,10 @@ async def search(app, pilot, text):
 
 
 def doc_prompts(app):
+    """Each entry's text with the list's own line breaks (wrapped title, meta line) undone."""
     docs = app.screen.query_one("#documents", DocumentList)
-    return [str(docs.get_option_at_index(i).prompt) for i in range(docs.option_count)]
+    prompts = [str(docs.get_option_at_index(i).prompt) for i in range(docs.option_count)]
+    return [p.replace("\n  ", "").replace(" ", "") for p in prompts]
 
 
 async def test_startup_lists_every_article(index_dir):
@@ -68,6 +70,27 @@ async def test_enter_searches_and_focuses_first_hit(index_dir):
         assert len(doc_prompts(app)) == 2
         top = str(app.screen.query_one("#topbar").render())
         assert "2 hits" in top
+
+
+async def test_keys_typed_at_once_after_slash_go_to_the_search_box(index_dir):
+    # A paste or tmux send-keys delivers "/", the query and Enter in one burst: none of them
+    # may reach the pane that had focus before "/" (Enter there would open an article).
+    from textual import events
+
+    app = make_app(index_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for key, char in [("slash", "/"), *[(c, c) for c in "科技保险"], ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ReaderScreen)
+        assert app.screen.query_one("#search").value == "科技保险"
+        assert app.screen.focused is app.screen.query_one("#hits", RankingTable)
+        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
+        # In the search box "/" is a character, not the key that focuses it.
+        # (Focusing selects the old query, so that typing replaces it; End keeps it.)
+        await pilot.press("slash", "end", "slash")
+        assert app.screen.query_one("#search").value == "科技保险/"
 
 
 async def test_typing_searches_live_after_a_pause(index_dir):
@@ -392,5 +415,6 @@ async def test_skipped_files_are_reported(tmp_path):
     app = GbaApp(Settings(corpus, tmp_path / "ix", True))
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot, 0.2)
-        assert any("skipped 1 file:" in n.message and "empty.txt" in n.message
-                   for n in app._notifications)
+        assert any(
+            "skipped 1 file:" in n.message and "empty.txt" in n.message for n in app._notifications
+        )

@@ -37,7 +37,11 @@ class MainScreen(Screen[None]):
     """The explorer's one working screen."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("slash", "focus_search", "Search", key_display="/", id="focus-search"),
+        # A priority binding runs as the key arrives, before the keys queued behind it are
+        # handed to the focused pane; check_action lets "/" type itself in the search box.
+        Binding(
+            "slash", "focus_search", "Search", key_display="/", id="focus-search", priority=True
+        ),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="next-pane"),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="previous-pane"),
         Binding("space", "toggle_mark", "Mark", id="toggle-mark"),
@@ -76,9 +80,12 @@ class MainScreen(Screen[None]):
         # Start on the list, so every key works at once; / goes to the search box.
         self.query_one("#documents", DocumentList).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "focus_search" and isinstance(self.focused, Input))
+
     # The actions live on the app, which holds the state; the screen only routes keys.
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_cycle_pane(self, step: int) -> None:
         self.app.cycle_pane(step)  # type: ignore[attr-defined]
@@ -197,14 +204,12 @@ class GbaApp(App[None]):
         docs = self.screen.query_one("#documents", DocumentList)
         labels = {}
         for aid, a in message.titles:
-            title, meta = (
-                (a[1], " · ".join(x for x in a[2:4] if x))
-                if isinstance(a, list)
-                else (a.title, " · ".join(x for x in (a.source, a.byline_names) if x))
+            # Titles come from the index manifest (a list) or from pages just segmented. They
+            # show as printed: OpenCC is not loaded yet, and the full view follows in a moment.
+            title, source, byline = (
+                a[1:4] if isinstance(a, list) else (a.title, a.source, a.byline_names)
             )
-            labels[aid] = Text(title, style="bold") + (
-                Text("\n" + meta, style="dim") if meta else Text()
-            )
+            labels[aid] = (title, " · ".join(x for x in (source, byline) if x))
         docs.show([aid for aid, _ in message.titles], labels, self.marked)
         building = (
             self.library is None and not isinstance(message.titles[0][1], list)
@@ -368,7 +373,7 @@ class GbaApp(App[None]):
             name = "table-list"
         widget = self.screen.query_one(f"#{name}")
         self._collapse(name)
-        widget.focus()
+        self.screen.set_focus(widget)  # at once, for the keys already queued behind this one
 
     def cycle_pane(self, step: int) -> None:
         focused = self.screen.focused
@@ -426,9 +431,7 @@ class GbaApp(App[None]):
         ranks = {r.id: r.rank for r in self.view.rows}
         for aid in ids:
             if aid in self.view.doc_order:
-                docs.replace_option_prompt(
-                    aid, DocumentList.label(aid, self.view.titles, self.marked)
-                )
+                docs.show_mark(aid)
             if aid in ranks:
                 hits.update_cell(aid, "mark", RankingTable.flag(aid, self.marked, ranks[aid]))
         self.screen.query_one(
@@ -475,9 +478,9 @@ class GbaApp(App[None]):
         if switcher.current == "tables-pane":
             if self.view is None or not self.view.tables:
                 self.notify("no tables in these articles", severity="information")
-            self.screen.query_one("#table-list").focus()
+            self.screen.set_focus(self.screen.query_one("#table-list"))
         else:
-            self.screen.query_one("#hits").focus()
+            self.screen.set_focus(self.screen.query_one("#hits"))
 
     @on(OptionList.OptionHighlighted, "#table-list")
     def show_table(self, event: OptionList.OptionHighlighted) -> None:

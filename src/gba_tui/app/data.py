@@ -51,7 +51,7 @@ class View:
     """Everything the panes show for one state (results, filters, script)."""
 
     script: str
-    titles: dict[str, Text]  # article id → "title · source · byline" in the display script
+    titles: dict[str, tuple[str, str]]  # article id → (title, "source · byline"), display script
     doc_order: list[str]  # the document list: all articles, or the hits in rank order
     rows: list[RankRow]
     entities: list[CatalogueEntry]
@@ -62,14 +62,14 @@ class View:
     words: tuple[str, ...] = field(default=())
 
 
-def article_label(a: Article, script: str) -> Text:
-    t = Text(convert_script(a.title, script), style="bold", overflow="ellipsis", no_wrap=True)
-    meta = " · ".join(
-        x for x in (convert_script(a.source, script), convert_script(a.byline_names, script)) if x
-    )
-    if meta:
-        t.append("\n" + meta, style="dim")
-    return t
+def article_label(a: Article, script: str) -> tuple[str, str]:
+    """(title, "source · byline") for the document list, in the display script."""
+    return list_label(a.title, a.source, a.byline_names, script)
+
+
+def list_label(title: str, source: str, byline: str, script: str) -> tuple[str, str]:
+    meta = " · ".join(convert_script(x, script) for x in (source, byline) if x)
+    return convert_script(title, script), meta
 
 
 def build_view(

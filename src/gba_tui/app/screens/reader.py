@@ -59,9 +59,14 @@ class ReaderScreen(Screen[None]):
     def _status(self) -> None:
         a = self.article
         n = len(self.match_blocks)
-        where = (
-            f"match {self.current + 1}/{n}" if n and self.current >= 0 else f"{n} paragraphs match"
-        )
+        if not self.words:
+            where = "no search"
+        elif not n:
+            where = "no matches in this article"
+        elif self.current >= 0:
+            where = f"match {self.current + 1}/{n} (n / N)"
+        else:
+            where = f"{n} paragraphs match"
         self.query_one("#reader-status", Static).update(
             Text(
                 f"{a.id}  ·  {a.path}:{a.line_start}-{a.line_end}  ·  {where}"

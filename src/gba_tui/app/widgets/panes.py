@@ -27,32 +27,73 @@ class TopBar(Static):
 
 
 class DocumentList(OptionList):
-    """Every article (title, source, byline), or the current hits; marked ones flagged."""
+    """Every article (title, source, byline), or the current hits; marked ones flagged.
+
+    Each entry is laid out here, not by the OptionList: the title wrapped to the pane with a
+    hanging indent (at most two lines, then an ellipsis), the source and byline below. Lines
+    never wrap again afterwards, so an entry's height does not depend on when the scrollbar
+    appeared, and a double-width character is never split between lines.
+    """
 
     DEFAULT_CSS = """
-    DocumentList { border: round $panel; }
+    DocumentList { border: round $panel; text-wrap: nowrap; text-overflow: ellipsis;
+                   scrollbar-gutter: stable; }
     DocumentList:focus { border: round $accent; }
     """
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
+    TITLE_LINES = 2
+    INDENT = 2  # the mark and a space
 
     @dataclass
     class Opened(Message):
         article_id: str
 
-    def show(self, order: list[str], labels: dict[str, Text], marked: set[str]) -> None:
+    _order: list[str] = []
+    _labels: dict[str, tuple[str, str]] = {}
+    _marked: set[str] = set()
+    _laid_out_at = 0
+
+    def show(self, order: list[str], labels: dict[str, tuple[str, str]], marked: set[str]) -> None:
+        """order: article ids; labels: id -> (title, "source · byline") in the display script."""
+        self._order, self._labels, self._marked = order, labels, marked
+        self._laid_out_at = self._text_width()
         current = self.highlighted_option.id if self.highlighted_option else None
         self.clear_options()
-        self.add_options([Option(self.label(i, labels, marked), id=i) for i in order])
+        self.add_options([Option(self._entry(i), id=i) for i in order])
         if current in order:
             self.highlighted = order.index(current)
         elif order:
             self.highlighted = 0
 
-    @staticmethod
-    def label(article_id: str, labels: dict[str, Text], marked: set[str]) -> Text:
-        # No space after the flag: the list wraps at spaces, and would strand it on its own line.
-        flag = Text("✓" if article_id in marked else " ", style="bold green")
-        return flag + labels.get(article_id, Text(article_id))
+    def show_mark(self, article_id: str) -> None:
+        if article_id in self._order:
+            self.replace_option_prompt(article_id, self._entry(article_id))
+
+    def _text_width(self) -> int:
+        padding = self.get_component_styles("option-list--option").padding.width
+        return max(8, self.scrollable_content_region.width - padding - self.INDENT)
+
+    def _entry(self, article_id: str) -> Text:
+        title, meta = self._labels.get(article_id, (article_id, ""))
+        width = self._laid_out_at or self._text_width()
+        lines = list(Text(title, style="bold").wrap(self.app.console, width))
+        if len(lines) > self.TITLE_LINES:
+            rest = Text(title[sum(len(x.plain) for x in lines[: self.TITLE_LINES - 1]) :].strip())
+            rest.stylize("bold")
+            rest.truncate(width, overflow="ellipsis")
+            lines = [*lines[: self.TITLE_LINES - 1], rest]
+        entry = Text("✓ " if article_id in self._marked else "  ", style="bold green")
+        pad = " " * self.INDENT
+        for n, line in enumerate(lines):
+            line.rstrip()
+            entry.append_text((Text("\n" + pad) if n else Text()) + line)
+        if meta:
+            entry.append("\n" + pad + meta, style="dim")
+        return entry
+
+    def on_resize(self) -> None:
+        if self._order and self._text_width() != self._laid_out_at:
+            self.show(self._order, self._labels, self._marked)
 
     @property
     def current_id(self) -> str | None:
