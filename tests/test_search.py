@@ -42,6 +42,18 @@ def test_latin_words_case_insensitive(library, articles):
     assert "003_467b954d3e2b3a27-1" in ids(library.search("pct"))
 
 
+def test_latin_words_match_whole(library, articles):
+    # The interview spells out "Qualified Foreign Limited Partnership": "qualified" finds it,
+    # but a letter or a fragment inside that word is not a match (Chinese has no such edges).
+    interview = by_title(articles, "灣區科創登頂全球榜單")
+    assert ids(library.search("qualified")) == [interview.id]
+    assert library.search("d").total == 0
+    assert library.search("qualifi").total == 0
+    hit = library.search("QFLP").hits[0]
+    marked = {hit.snippet.text[a:b] for a, b in hit.snippet.marks}
+    assert marked == {"QFLP"}
+
+
 def test_not_excludes_both_insurance_articles(library):
     found = ids(library.search("量子 NOT 保險"))
     assert found and not set(found) & set(INSURANCE_IDS)

@@ -524,9 +524,11 @@ class GbaApp(App[None]):
         from gba_tui.export import default_export_name
 
         if self.marked:
-            what = f"{len(self.marked)} marked articles"
+            n = len(self.marked)
+            what = f"{n} marked article" + ("s" if n > 1 else "")
         elif self.view is not None and self.view.rows:
-            what = f"the {len(self.view.rows)} hits"
+            n = len(self.view.rows)
+            what = f"the {n} hits" if n > 1 else "the one hit"
         else:
             self.notify(
                 "nothing to export: mark articles (space) or search first", severity="warning"

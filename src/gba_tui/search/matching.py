@@ -15,7 +15,7 @@ from functools import lru_cache
 from gba_tui.search.query import Node, Not, Or, Word
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS
 from gba_tui.text.analysis import query_tokens
-from gba_tui.text.script import searchable
+from gba_tui.text.script import count_word, find_word, searchable
 
 SEP = "\x00"  # never in page text: the loader refuses files with NUL
 
@@ -50,18 +50,18 @@ class FoldedTexts:
         """Indices of the articles whose field contains word."""
         text, starts = self._joined[field], self._starts[field]
         found: list[int] = []
-        i = text.find(word)
+        i = find_word(text, word)
         while i != -1:
             doc = bisect_right(starts, i) - 1
             found.append(doc)
             nxt = starts[doc + 1] if doc + 1 < len(starts) else len(text)
-            i = text.find(word, nxt)
+            i = find_word(text, word, nxt)
         return frozenset(found)
 
     def count(self, field: str, doc: int, word: str) -> int:
         starts = self._starts[field]
         end = starts[doc + 1] - 1 if doc + 1 < len(starts) else len(self._joined[field])
-        return self._joined[field].count(word, starts[doc], end)
+        return count_word(self._joined[field], word, starts[doc], end)
 
     def length(self, field: str, doc: int) -> int:
         starts = self._starts[field]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from gba_tui.text.analysis import pieces
-from gba_tui.text.script import fold_script
+from gba_tui.text.script import find_word, fold_script
 
 Span = tuple[int, int]
 
@@ -40,10 +40,10 @@ def match_spans(text: str, words: list[str], folded: str | None = None) -> list[
 
 
 def _find_all(haystack: str, needle: str) -> list[int]:
-    out, start = [], haystack.find(needle)
+    out, start = [], find_word(haystack, needle)
     while start != -1:
         out.append(start)
-        start = haystack.find(needle, start + 1)
+        start = find_word(haystack, needle, start + 1)
     return out
 
 

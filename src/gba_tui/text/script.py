@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -62,6 +63,38 @@ def _single(ch: str) -> str:
 def searchable(text: str) -> str:
     """Folded, lower-cased text a query word is looked for in (as a plain substring)."""
     return fold_script(text).lower()
+
+
+_LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]")  # the characters of a Latin word, as indexed
+
+
+def find_word(text: str, word: str, start: int = 0, end: int | None = None) -> int:
+    """str.find, except that a Latin word must not be part of a longer one.
+
+    Chinese has no word edges, so 科技 is found inside 科技保險; but "ai" is not found in
+    "said", nor "d" in "Qualified": the index holds Latin words whole, and so must matching.
+    """
+    stop = len(text) if end is None else end
+    left = bool(_LATIN.match(word[:1]))
+    right = bool(_LATIN.match(word[-1:]))
+    i = text.find(word, start, stop)
+    while i != -1 and (
+        (left and i > 0 and _LATIN.match(text[i - 1]))
+        or (right and i + len(word) < len(text) and _LATIN.match(text[i + len(word)]))
+    ):
+        i = text.find(word, i + 1, stop)
+    return i
+
+
+def count_word(text: str, word: str, start: int = 0, end: int | None = None) -> int:
+    """str.count with find_word's edges for Latin words."""
+    if not (_LATIN.match(word[:1]) or _LATIN.match(word[-1:])):
+        return text.count(word, start, len(text) if end is None else end)
+    n, i = 0, find_word(text, word, start, end)
+    while i != -1:
+        n += 1
+        i = find_word(text, word, i + len(word), end)
+    return n
 
 
 def to_simplified(text: str) -> str:
