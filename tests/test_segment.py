@@ -210,3 +210,32 @@ def test_provenance_line_ranges(articles):
     a = by_title(articles, "交易商协会")
     assert a.path == "004_761257e38312902a.txt"
     assert (a.line_start, a.line_end) == (103, 117)
+
+
+def test_markdown_headings_in_a_users_folder():
+    # "# " opens an article and "## " heads a section inside it; the markers are not text.
+    from gba_tui.corpus.model import Page
+
+    text = (
+        "# 深圳前海推出跨境金融新措施\n\n本報記者 陳大文 深圳報道\n\n"
+        "前海管理局昨日公布十項跨境金融便利措施，涵蓋跨境理財通、\nQFLP試點擴容等範疇。\n\n"
+        "## 專家：有利港深融合\n\n中山大學粵港澳發展研究院教授表示，措施回應了業界訴求。\n\n"
+        "# 南沙新政\n\n南沙昨日公布新一輪人才政策。\n"
+    )
+    first, second = segment_page(Page("own.md", text, "utf-8", "0"))
+    assert (first.title, second.title) == ("深圳前海推出跨境金融新措施", "南沙新政")
+    assert first.subheadings == ("專家：有利港深融合",)
+    assert first.paragraphs[0].endswith("QFLP試點擴容等範疇。")
+    assert "#" not in first.body + second.body and first.byline_names == "陳大文"
+
+
+def test_report_without_headline_is_titled_by_its_lead():
+    from gba_tui.corpus.model import Page
+
+    text = (
+        "南方日报讯 (记者/李明) 广州南沙昨日举行科技创新大会，发布人工智能产业扶持政策。\n\n"
+        "据介绍，南沙将设立100亿元产业基金，重点支持具身智能、低空经济等领域。\n"
+    )
+    (article,) = segment_page(Page("own.txt", text, "utf-8", "0"))
+    assert article.title == "广州南沙昨日举行科技创新大会" and not article.title_printed
+    assert article.byline_names == "李明" and article.source == "南方日報"

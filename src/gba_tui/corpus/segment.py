@@ -17,7 +17,7 @@ from gba_tui.corpus.model import Article, Box, Page, Table
 from gba_tui.corpus.reflow import display_width, is_closed, join_wrapped
 
 # Bump when segmentation changes its output: indexes built before are rebuilt on next use.
-SEGMENTER_VERSION = 3
+SEGMENTER_VERSION = 4
 
 # ---------------------------------------------------------------- line and paragraph patterns
 
@@ -42,6 +42,8 @@ _DESK_BYLINE = re.compile(
 _REPORT_WORDS = re.compile(r"(?:報道|报道|報導|报导|整理|攝|摄|撰文)$")
 _SOURCE_NOTE = re.compile(r"^(?:資料來源|资料来源|來源|来源|數據來源|数据来源)[：:]")
 _FIELD_LINE = re.compile(r"^[^\s：:，。]{2,10}[：:].*[、，,]")
+# Users' own folders hold Markdown: "# " opens an article, "## " and deeper head a section.
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(?=\S)")
 _SENTENCE_PUNCT = re.compile(r"[，。；,;]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LABEL_SIGNS = re.compile(r"[·‧•②③④⑤⑥①⑦⑧⑨]|[A-Za-z]{3,}")
@@ -187,9 +189,12 @@ class Unit:
     lines: list[int]  # 0-based line numbers on the page
     raw: list[str]
     gap_before: bool = True  # a blank line separates it from what came before
+    level: int = 0  # a Markdown heading's level (# is 1); 0 for a printed page's lines
 
     @property
     def text(self) -> str:
+        if self.level:
+            return _MD_HEADING.sub("", self.raw[0].strip(), count=1).strip()
         if self.kind in ("heading", "table", "byline"):
             return " ".join(r.strip() for r in self.raw)
         marker = re.match(r"^\s*([-–—*]\s+)", self.raw[0])
@@ -267,8 +272,14 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
     prev_line = -2
     for k, i in enumerate(nonempty):
         s = lines[i].strip()
-        kind = _line_kind(s)
         adjacent = i == prev_line + 1
+        md = _MD_HEADING.match(s)
+        if md:
+            level = len(md.group(1))
+            units.append(Unit("heading", [i], [lines[i]], gap_before=not adjacent, level=level))
+            prev_line = i
+            continue
+        kind = _line_kind(s)
         cur = units[-1] if units else None
         if cur and _continues(cur, s, kind, lines):
             cur.lines.append(i)
@@ -404,6 +415,20 @@ def marker_credit(paragraph: str) -> Credit | None:
     return None
 
 
+def _lead_title(paragraph: str) -> str:
+    """A title for an article printed without a headline: its lead's first clause, after the
+    source and reporter marker (南方日报讯 (记者/李明) 广州南沙昨日举行… → 广州南沙昨日举行…)."""
+    text = paragraph
+    credit = marker_credit(paragraph)
+    if credit is not None and credit.printed and paragraph.startswith(credit.printed):
+        text = paragraph[len(credit.printed) :].lstrip(" ：:，,")
+    text = text.strip() or paragraph.strip()
+    clause = re.split(r"[，。；！？,;!?]", text, maxsplit=1)[0].strip()
+    if 6 <= len(clause) <= 30:
+        return clause
+    return text[:24] + ("…" if len(text) > 24 else "")
+
+
 # ---------------------------------------------------------------- heading blocks
 
 
@@ -488,8 +513,9 @@ def _blocks(units: list[Unit]) -> list[tuple[int, int]]:
     i = 0
     while i < len(units):
         if units[i].kind == "heading":
-            j = i
-            while j < len(units) and units[j].kind == "heading":
+            j = i + 1
+            # A Markdown "# " heading always opens a block of its own.
+            while j < len(units) and units[j].kind == "heading" and units[j].level != 1:
                 j += 1
             runs.append((i, j))
             i = j
@@ -540,9 +566,14 @@ def segment_page(page: Page) -> list[Article]:
     i = 0
     blocks = {a: b for a, b in _blocks(units)}
     while i < len(units):
+        if i in blocks and units[i].level > 1 and drafts:
+            # A Markdown section heading: part of the article it sits in, never a new one.
+            drafts[-1].units.extend(units[i : blocks[i]])
+            i = blocks[i]
+            continue
         if i in blocks:
             end = blocks[i]
-            box_end = _box_end(units, i, end)
+            box_end = None if units[i].level == 1 else _box_end(units, i, end)
             if box_end is not None:
                 boxes.append((i, box_end))
                 if not drafts:
@@ -551,7 +582,11 @@ def segment_page(page: Page) -> list[Article]:
                 i = box_end
                 continue
             headline = parse_headline(units[i:end])
-            if not drafts or _starts_article(units, i, end, headline, drafts[-1], blocks):
+            if (
+                not drafts
+                or units[i].level == 1
+                or _starts_article(units, i, end, headline, drafts[-1], blocks)
+            ):
                 drafts.append(
                     _Draft(i, headline, list(units[i:end]), has_byline=bool(headline.author))
                 )
@@ -726,7 +761,7 @@ def _build(
     title = head.title
     if not title:
         first = next((p for p in paragraphs), next((c for c in captions), page.path))
-        title = first[:24] + ("…" if len(first) > 24 else "")
+        title = _lead_title(first)
     return Article(
         id=article_id(page.path, n),
         path=page.path,
