@@ -418,3 +418,14 @@ async def test_skipped_files_are_reported(tmp_path):
         assert any(
             "skipped 1 file:" in n.message and "empty.txt" in n.message for n in app._notifications
         )
+
+
+async def test_search_typed_before_the_index_has_loaded(index_dir):
+    # The list shows before Whoosh and OpenCC are loaded; a query typed then is not lost.
+    app = make_app(index_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.05)
+        await pilot.press("slash", *"科技保险", "enter")
+        await settle(app, pilot)
+        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
+        assert app.screen.focused is app.screen.query_one("#hits", RankingTable)

@@ -146,18 +146,25 @@ class GbaApp(App[None]):
 
     def on_mount(self) -> None:
         self.show_titles()
-        # The index (Whoosh, OpenCC) loads after the first screen is painted.
-        self.call_after_refresh(self.open_library)
         self.call_after_refresh(self._collapse, "documents")
+
+    def _open_library_once(self) -> None:
+        # The index (Whoosh, OpenCC) loads once the article list is painted: started earlier,
+        # its imports would hold the interpreter while the list is still on its way.
+        if not getattr(self, "_library_opening", False):
+            self._library_opening = True
+            self.open_library()
 
     @work(thread=True, exclusive=True, group="titles", exit_on_error=False)
     def show_titles(self) -> None:
         """The article list from the index's small title file: shown before anything slow."""
-        from gba_tui.search.indexer import read_titles
+        from gba_tui.search.titles import read_titles
 
         rows = read_titles(self.settings.index)
         if rows and self.library is None:
             self.post_message(ArticlesPreview([(r[0], r) for r in rows]))
+        else:
+            self.call_from_thread(self._open_library_once)
 
     # ------------------------------------------------------------ opening the index
 
@@ -199,6 +206,7 @@ class GbaApp(App[None]):
 
     @on(ArticlesPreview)
     def show_preview(self, message: ArticlesPreview) -> None:
+        self.call_after_refresh(self._open_library_once)
         if not self._main() or self.view is not None:
             return  # the full view is already there
         docs = self.screen.query_one("#documents", DocumentList)

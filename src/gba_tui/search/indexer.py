@@ -26,9 +26,9 @@ from gba_tui.corpus.loader import Skipped, page_files, read_page
 from gba_tui.corpus.model import Article, Page, article_to_dict
 from gba_tui.corpus.segment import segment_page
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
+from gba_tui.search.titles import MANIFEST, TITLES
 from gba_tui.text.script import fold_script, searchable
 
-MANIFEST = "manifest.json"
 FORMAT = "gba-tui-index"
 
 Progress = Callable[[int, int, str], None]  # done, total, what
@@ -238,9 +238,6 @@ def _write_shard(gen_dir: Path, page_path: str, articles: dict[str, Any]) -> Non
     os.replace(tmp, target)
 
 
-TITLES = "titles.json"
-
-
 def _write_titles(gen_dir: Path, records: dict[str, Any]) -> None:
     """A small list of the articles (id, headline, paper, byline) the app shows at once,
     before it has loaded the index (no Whoosh, no OpenCC needed to read it)."""
@@ -248,16 +245,6 @@ def _write_titles(gen_dir: Path, records: dict[str, Any]) -> None:
     tmp = gen_dir / f".{TITLES}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
     os.replace(tmp, gen_dir / TITLES)
-
-
-def read_titles(index_dir: Path) -> list[list[str]] | None:
-    """The quick article list of the live generation, or None (no index, or unreadable)."""
-    try:
-        manifest = json.loads((index_dir / MANIFEST).read_text("utf-8"))
-        rows = json.loads((index_dir / str(manifest["generation"]) / TITLES).read_text("utf-8"))
-        return rows if isinstance(rows, list) else None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 # ---------------------------------------------------------------- preparing pages
