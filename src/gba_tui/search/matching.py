@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from gba_tui.search.query import Node, Not, Or, Word
@@ -62,6 +62,16 @@ class FoldedTexts:
         starts = self._starts[field]
         end = starts[doc + 1] - 1 if doc + 1 < len(starts) else len(self._joined[field])
         return count_word(self._joined[field], word, starts[doc], end)
+
+    def counts(self, field: str, docs: Iterable[int], word: str) -> dict[int, int]:
+        """count() for many articles at once: one loop, no call per article (a one-character
+        query is counted in nearly every article)."""
+        text, starts = self._joined[field], self._starts[field]
+        bounds = [*starts[1:], len(text) + 1]
+        if word[:1] <= "\u024f" or word[-1:] <= "\u024f":  # may be a Latin word: mind its edges
+            return {d: count_word(text, word, starts[d], bounds[d] - 1) for d in docs}
+        count = text.count
+        return {d: count(word, starts[d], bounds[d] - 1) for d in docs}
 
     def length(self, field: str, doc: int) -> int:
         starts = self._starts[field]

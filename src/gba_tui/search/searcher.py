@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.query.compound import DefaultOr
 from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
@@ -108,10 +109,18 @@ def ranking_query(
             rarest = min(tokens, key=lambda t: frequency(f, t)) if frequency else tokens[-1]
             alts.append(wq.Term(f, rarest))
         if alts:
-            parts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
+            parts.append(alts[0] if len(alts) == 1 else _union(alts))
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
+    return parts[0] if len(parts) == 1 else _union(parts)
+
+
+def _union(parts: list[wq.Query]) -> wq.Query:
+    # Whoosh's plain Or preloads and scores every posting of a segment under 5,000 documents
+    # when it has three or more clauses, and a rebuild writes segments of 2,000: (人工智能 OR
+    # 量子) 香港 took 85 ms at 10,000 articles. The binary tree of unions skips what cannot
+    # reach the top N.
+    return DefaultOr(parts)
 
 
 def _single_characters(node: Node) -> list[str]:
@@ -270,8 +279,9 @@ class Library:
         n = max(t.size, 1)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         k1, b = 1.2, 0.75
+        in_title, in_text = t.counts("title", docs, ch), t.counts("text", docs, ch)
         for i in docs:
-            tf = 3 * t.count("title", i, ch) + t.count("text", i, ch)
+            tf = 3 * in_title[i] + in_text[i]
             if tf:
                 norm = k1 * (1 - b + b * t.length("text", i) / self._avg_len)
                 scores[i] += idf * tf * (k1 + 1) / (tf + norm)

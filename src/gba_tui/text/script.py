@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -65,7 +64,9 @@ def searchable(text: str) -> str:
     return fold_script(text).lower()
 
 
-_LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]")  # the characters of a Latin word, as indexed
+def _latin(ch: str) -> bool:
+    """A character of a Latin word as the analyzer cuts them: [0-9A-Za-z] and accented."""
+    return ch != "" and ch <= "\u024f" and ch.isalnum()
 
 
 def find_word(text: str, word: str, start: int = 0, end: int | None = None) -> int:
@@ -75,12 +76,13 @@ def find_word(text: str, word: str, start: int = 0, end: int | None = None) -> i
     "said", nor "d" in "Qualified": the index holds Latin words whole, and so must matching.
     """
     stop = len(text) if end is None else end
-    left = bool(_LATIN.match(word[:1]))
-    right = bool(_LATIN.match(word[-1:]))
+    left, right = _latin(word[:1]), _latin(word[-1:])
     i = text.find(word, start, stop)
+    if not (left or right):
+        return i
     while i != -1 and (
-        (left and i > 0 and _LATIN.match(text[i - 1]))
-        or (right and i + len(word) < len(text) and _LATIN.match(text[i + len(word)]))
+        (left and i > 0 and _latin(text[i - 1]))
+        or (right and i + len(word) < len(text) and _latin(text[i + len(word)]))
     ):
         i = text.find(word, i + 1, stop)
     return i
@@ -88,7 +90,7 @@ def find_word(text: str, word: str, start: int = 0, end: int | None = None) -> i
 
 def count_word(text: str, word: str, start: int = 0, end: int | None = None) -> int:
     """str.count with find_word's edges for Latin words."""
-    if not (_LATIN.match(word[:1]) or _LATIN.match(word[-1:])):
+    if not (_latin(word[:1]) or _latin(word[-1:])):
         return text.count(word, start, len(text) if end is None else end)
     n, i = 0, find_word(text, word, start, end)
     while i != -1:
