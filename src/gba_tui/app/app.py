@@ -22,13 +22,13 @@ from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Progress
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from gba_tui.app.labels import SCRIPT_NAMES
 from gba_tui.app.messages import ArticlesPreview, IndexProgress, LibraryReady, Notice, ViewReady
 from gba_tui.app.widgets.panes import DocumentList, EntitySidebar, RankingTable, TablesView, TopBar
 from gba_tui.config import Settings
 
 SEARCH_DEBOUNCE = 0.15
 SCRIPTS = ("orig", "s", "t")
-SCRIPT_NAMES = {"orig": "original", "s": "簡體", "t": "繁體"}
 SORTS = ("score", "title", "source")
 NARROW = 110  # columns below which the panes collapse to the focused one
 

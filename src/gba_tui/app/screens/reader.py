@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gba_tui.app.labels import SCRIPT_NAMES
 from gba_tui.app.messages import Notice, ViewReady
 
 
@@ -70,7 +71,7 @@ class ReaderScreen(Screen[None]):
         self.query_one("#reader-status", Static).update(
             Text(
                 f"{a.id}  ·  {a.path}:{a.line_start}-{a.line_end}  ·  {where}"
-                f"  ·  script: {self.script}"
+                f"  ·  script: {SCRIPT_NAMES[self.script]}"
             )
         )
 
