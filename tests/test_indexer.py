@@ -110,8 +110,11 @@ def test_damaged_index_detected_and_rebuild_fixes_it(corpus_copy, tmp_path, dama
     elif damage == "generation":
         shutil.rmtree(gen)
     else:
-        text = (where / "manifest.json").read_text()
-        (where / "manifest.json").write_text(text.replace('"schema": ', '"schema": 99999'))
+        import json
+
+        data = json.loads((where / "manifest.json").read_text())
+        data["schema"] = 99999  # built by some other version
+        (where / "manifest.json").write_text(json.dumps(data))
     with pytest.raises(IndexDamaged, match="index --rebuild"):
         Library(where)
     # The commands refuse it with the same advice, and exit 2.
@@ -177,3 +180,33 @@ def test_helper_process_and_segments_build_the_same_index(tmp_path, monkeypatch,
     for q in ("科技保险", "person:謝寶劍", "港"):
         ranked = [[(h.id, h.score) for h in lib.search(q).hits] for lib in (a, b)]
         assert ranked[0] == ranked[1]
+
+
+def test_updates_merge_their_small_segments_never_the_big_ones(corpus_copy, tmp_path, monkeypatch):
+    # A rebuild writes equal segments; Whoosh's own merge rule once folded 40,000 articles'
+    # worth of them into a one-page update. Updates may only merge their own small segments.
+    from whoosh import index as whoosh_index
+
+    import gba_tui.search.indexer as indexer
+
+    monkeypatch.setattr(indexer, "SEGMENT_ARTICLES", 8)  # rebuild: segments of 8 and 11
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+
+    def segment_sizes():
+        gen = indexer.read_manifest(where)["generation"]
+        ix = whoosh_index.open_dir(str(where / gen))
+        sizes = sorted(s.doc_count_all() for s in ix._segments())
+        ix.close()
+        return sizes
+
+    assert segment_sizes() == [8, 11]
+    page = corpus_copy / "002_fae5498d62657f38.txt"  # two articles
+    for n in range(4):
+        page.write_text(page.read_text("utf-8").replace("。", f"。修訂{n}號", 1), "utf-8")
+        assert not update_index(corpus_copy, where).rebuilt
+    assert segment_sizes() == [2, 8, 11]  # one small segment, the big ones untouched
+    lib = Library(where)
+    assert lib.search("修訂3號").total == 1 and lib.search("修訂2號").total == 1
+    assert len(lib.articles) == 19
+    lib.close()

@@ -107,7 +107,8 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 def _write_manifest(index_dir: Path, data: dict[str, Any]) -> None:
     tmp = index_dir / f".{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    # No indent: json's C encoder only runs without one (50,000 articles: 0.85 s → 0.1 s).
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
     os.replace(tmp, index_dir / MANIFEST)
 
 
@@ -418,8 +419,12 @@ def update_index(
                 }
                 if progress:
                     progress(n, total, rel)
-            # A rebuild keeps its segments; an update lets Whoosh fold its small new segment in.
-            writer.commit(merge=not full, optimize=False)
+            # A rebuild keeps its segments; an update folds the small segments of earlier updates
+            # into its own, never the big ones.
+            if full:
+                writer.commit(merge=False)
+            else:
+                writer.commit(mergetype=_merge_small_updates)
             gen_dir = index_dir / generation
             for rel in removed:
                 _shard(gen_dir, rel).unlink(missing_ok=True)
@@ -454,6 +459,24 @@ def update_index(
         report.articles = sum(r.get("articles", 0) for r in new_records.values())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _merge_small_updates(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's MERGE_SMALL expects segments of growing sizes; faced with a rebuild's many
+    equal ones it merged 20 of them (40,000 articles) on a one-page update at 50,000: 277 s.
+    Here only segments smaller than half a rebuild segment are merged into the update's new
+    one, so an update costs at most about that many articles, and updates leave one small
+    segment rather than one each."""
+    from whoosh.reading import SegmentReader
+
+    small = [s for s in segments if s.doc_count_all() < SEGMENT_ARTICLES // 2]
+    if not small:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
 
 
 def _next_generation(index_dir: Path) -> str:
