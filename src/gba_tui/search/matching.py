@@ -44,6 +44,7 @@ class FoldedTexts:
                 pos += len(value) + 1
             self._joined[field] = SEP.join(parts)
             self._starts[field] = starts
+        self._lengths: dict[str, list[int]] = {}
         self.find = lru_cache(maxsize=512)(self._find)
 
     def _find(self, field: str, word: str) -> frozenset[int]:
@@ -72,6 +73,15 @@ class FoldedTexts:
             return {d: count_word(text, word, starts[d], bounds[d] - 1) for d in docs}
         count = text.count
         return {d: count(word, starts[d], bounds[d] - 1) for d in docs}
+
+    def lengths(self, field: str) -> list[int]:
+        """Every article's length in field, in article order (computed once)."""
+        cached = self._lengths.get(field)
+        if cached is None:
+            starts, total = self._starts[field], len(self._joined[field])
+            bounds = [*starts[1:], total + 1]
+            cached = self._lengths[field] = [b - 1 - a for a, b in zip(starts, bounds, strict=True)]
+        return cached
 
     def length(self, field: str, doc: int) -> int:
         starts = self._starts[field]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 from collections.abc import Callable, Iterable
@@ -213,22 +214,31 @@ class Library:
         if within is not None:
             allowed = {self._order[i] for i in within if i in self._order}
             exact = exact & allowed
-        scores = dict.fromkeys(exact, 0.0)
+        scores: dict[int, float] = {}  # only what scored: most of a big result set never does
         with self._lock:
             q = ranking_query(node, self._searcher.doc_frequency)
             if exact and q is not None:
                 scores.update(self._rank(q, exact, limit))
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
-        # Ties go to page order, so the same query gives the same list every time.
-        ranked = sorted(exact, key=lambda i: (-round(scores[i], 6), i))
+        # Ties go to page order, so the same query gives the same list every time; unscored
+        # matches follow in page order. Only the top `limit` are put in order.
+        positive = [i for i, v in scores.items() if v > 0]
+
+        def by_score(i: int) -> tuple[float, int]:
+            return (-round(scores[i], 6), i)
+
+        if limit is not None and len(positive) >= limit:
+            selected = heapq.nsmallest(limit, positive, key=by_score)
+        else:
+            selected = sorted(positive, key=by_score) + sorted(exact.difference(positive))
+            selected = selected if limit is None else selected[:limit]
         words = [w.text for w in positive_words(node)]
-        selected = ranked if limit is None else ranked[:limit]
         hits = tuple(
-            self._hit(n, self.articles[i].id, scores[i], words)
+            self._hit(n, self.articles[i].id, scores.get(i, 0.0), words)
             for n, i in enumerate(selected, start=1)
         )
-        return Results(text, describe(node), len(ranked), hits, tuple(words))
+        return Results(text, describe(node), len(exact), hits, tuple(words))
 
     def _rank(self, q: wq.Query, exact: frozenset[int], limit: int | None) -> dict[int, float]:
         """BM25F scores from Whoosh for (at least) the best `limit` of the exact matches.
@@ -280,11 +290,12 @@ class Library:
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         k1, b = 1.2, 0.75
         in_title, in_text = t.counts("title", docs, ch), t.counts("text", docs, ch)
+        lengths = t.lengths("text")
         for i in docs:
             tf = 3 * in_title[i] + in_text[i]
             if tf:
-                norm = k1 * (1 - b + b * t.length("text", i) / self._avg_len)
-                scores[i] += idf * tf * (k1 + 1) / (tf + norm)
+                norm = k1 * (1 - b + b * lengths[i] / self._avg_len)
+                scores[i] = scores.get(i, 0.0) + idf * tf * (k1 + 1) / (tf + norm)
 
     def _hit(self, rank: int, aid: str, score: float, words: list[str]) -> Hit:
         a = self._by_id[aid]
