@@ -140,6 +140,7 @@ class GbaApp(App[None]):
         self.generation = 0
         self.started = time.perf_counter()
         self.ready_at: float | None = None
+        self._library_opening = False
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()
@@ -151,7 +152,7 @@ class GbaApp(App[None]):
     def _open_library_once(self) -> None:
         # The index (Whoosh, OpenCC) loads once the article list is painted: started earlier,
         # its imports would hold the interpreter while the list is still on its way.
-        if not getattr(self, "_library_opening", False):
+        if not self._library_opening:
             self._library_opening = True
             self.open_library()
 
