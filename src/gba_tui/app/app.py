@@ -22,8 +22,15 @@ from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Progress
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from gba_tui.app.labels import SCRIPT_NAMES
-from gba_tui.app.messages import ArticlesPreview, IndexProgress, LibraryReady, Notice, ViewReady
+from gba_tui.app.labels import SCRIPT_NAMES, list_entry
+from gba_tui.app.messages import (
+    ArticleOpened,
+    ArticlesPreview,
+    IndexProgress,
+    LibraryReady,
+    Notice,
+    ViewReady,
+)
 from gba_tui.app.widgets.panes import DocumentList, EntitySidebar, RankingTable, TablesView, TopBar
 from gba_tui.config import Settings
 
@@ -218,7 +225,7 @@ class GbaApp(App[None]):
             title, source, byline = (
                 a[1:4] if isinstance(a, list) else (a.title, a.source, a.byline_names)
             )
-            labels[aid] = (title, " · ".join(x for x in (source, byline) if x))
+            labels[aid] = list_entry(title, source, byline)
         docs.show([aid for aid, _ in message.titles], labels, self.marked)
         building = (
             self.library is None and not isinstance(message.titles[0][1], list)
@@ -508,9 +515,8 @@ class GbaApp(App[None]):
 
     # ------------------------------------------------------------ reader
 
-    @on(DocumentList.Opened)
-    @on(RankingTable.Opened)
-    def open_article(self, message: DocumentList.Opened | RankingTable.Opened) -> None:
+    @on(ArticleOpened)
+    def open_article(self, message: ArticleOpened) -> None:
         if self.library is None:
             self.notify("the index is still being built", severity="warning")
             return

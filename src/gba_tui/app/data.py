@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 
+from gba_tui.app.labels import list_entry
 from gba_tui.corpus.model import Article, Table
 from gba_tui.entities.catalogue import TYPE_LABELS, CatalogueEntry, catalogue
 from gba_tui.render import marked_text, parse_number, score_bar
@@ -68,8 +69,7 @@ def article_label(a: Article, script: str) -> tuple[str, str]:
 
 
 def list_label(title: str, source: str, byline: str, script: str) -> tuple[str, str]:
-    meta = " · ".join(convert_script(x, script) for x in (source, byline) if x)
-    return convert_script(title, script), meta
+    return list_entry(*(convert_script(x, script) for x in (title, source, byline)))
 
 
 def build_view(

@@ -44,3 +44,10 @@ class Notice(Message):
 
     text: str
     severity: str = "error"
+
+
+@dataclass
+class ArticleOpened(Message):
+    """Enter on an article, in the document list or the ranking: open it in the reader."""
+
+    article_id: str

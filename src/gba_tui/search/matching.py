@@ -15,7 +15,7 @@ from functools import lru_cache
 from gba_tui.search.query import Node, Not, Or, Word
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS
 from gba_tui.text.analysis import query_tokens
-from gba_tui.text.script import count_word, find_word, searchable
+from gba_tui.text.script import count_word, find_word, has_latin_edge, searchable
 
 SEP = "\x00"  # never in page text: the loader refuses files with NUL
 
@@ -33,18 +33,18 @@ class FoldedTexts:
         self.size = len(folded)
         self._joined: dict[str, str] = {}
         self._starts: dict[str, list[int]] = {}
+        self._lengths: dict[str, list[int]] = {}
         fields = set(SEARCH_FIELDS) | set(FILTER_FIELDS.values())
         for field in fields:
+            parts = [f.get(field, "").replace(SEP, " ") for f in folded]
+            lengths = [len(p) for p in parts]
             starts, pos = [], 0
-            parts = []
-            for f in folded:
+            for n in lengths:
                 starts.append(pos)
-                value = f.get(field, "").replace(SEP, " ")
-                parts.append(value)
-                pos += len(value) + 1
+                pos += n + 1
             self._joined[field] = SEP.join(parts)
             self._starts[field] = starts
-        self._lengths: dict[str, list[int]] = {}
+            self._lengths[field] = lengths
         self.find = lru_cache(maxsize=512)(self._find)
 
     def _find(self, field: str, word: str) -> frozenset[int]:
@@ -59,34 +59,18 @@ class FoldedTexts:
             i = find_word(text, word, nxt)
         return frozenset(found)
 
-    def count(self, field: str, doc: int, word: str) -> int:
-        starts = self._starts[field]
-        end = starts[doc + 1] - 1 if doc + 1 < len(starts) else len(self._joined[field])
-        return count_word(self._joined[field], word, starts[doc], end)
-
     def counts(self, field: str, docs: Iterable[int], word: str) -> dict[int, int]:
-        """count() for many articles at once: one loop, no call per article (a one-character
-        query is counted in nearly every article)."""
-        text, starts = self._joined[field], self._starts[field]
-        bounds = [*starts[1:], len(text) + 1]
-        if word[:1] <= "\u024f" or word[-1:] <= "\u024f":  # may be a Latin word: mind its edges
-            return {d: count_word(text, word, starts[d], bounds[d] - 1) for d in docs}
+        """How often word occurs in each of docs: one loop, no call per article (a
+        one-character query is counted in nearly every article)."""
+        text, starts, lengths = self._joined[field], self._starts[field], self._lengths[field]
+        if has_latin_edge(word):
+            return {d: count_word(text, word, starts[d], starts[d] + lengths[d]) for d in docs}
         count = text.count
-        return {d: count(word, starts[d], bounds[d] - 1) for d in docs}
+        return {d: count(word, starts[d], starts[d] + lengths[d]) for d in docs}
 
     def lengths(self, field: str) -> list[int]:
-        """Every article's length in field, in article order (computed once)."""
-        cached = self._lengths.get(field)
-        if cached is None:
-            starts, total = self._starts[field], len(self._joined[field])
-            bounds = [*starts[1:], total + 1]
-            cached = self._lengths[field] = [b - 1 - a for a, b in zip(starts, bounds, strict=True)]
-        return cached
-
-    def length(self, field: str, doc: int) -> int:
-        starts = self._starts[field]
-        end = starts[doc + 1] - 1 if doc + 1 < len(starts) else len(self._joined[field])
-        return end - starts[doc]
+        """Every article's length in field, in article order."""
+        return self._lengths[field]
 
     def matching(self, node: Node) -> frozenset[int]:
         """The articles that satisfy the query exactly."""

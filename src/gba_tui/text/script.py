@@ -69,6 +69,11 @@ def _latin(ch: str) -> bool:
     return ch != "" and ch <= "\u024f" and ch.isalnum()
 
 
+def has_latin_edge(word: str) -> bool:
+    """Whether word starts or ends with a Latin letter or digit, so its edges must be checked."""
+    return _latin(word[:1]) or _latin(word[-1:])
+
+
 def find_word(text: str, word: str, start: int = 0, end: int | None = None) -> int:
     """str.find, except that a Latin word must not be part of a longer one.
 
@@ -76,10 +81,10 @@ def find_word(text: str, word: str, start: int = 0, end: int | None = None) -> i
     "said", nor "d" in "Qualified": the index holds Latin words whole, and so must matching.
     """
     stop = len(text) if end is None else end
-    left, right = _latin(word[:1]), _latin(word[-1:])
     i = text.find(word, start, stop)
-    if not (left or right):
+    if not has_latin_edge(word):
         return i
+    left, right = _latin(word[:1]), _latin(word[-1:])
     while i != -1 and (
         (left and i > 0 and _latin(text[i - 1]))
         or (right and i + len(word) < len(text) and _latin(text[i + len(word)]))
@@ -90,7 +95,7 @@ def find_word(text: str, word: str, start: int = 0, end: int | None = None) -> i
 
 def count_word(text: str, word: str, start: int = 0, end: int | None = None) -> int:
     """str.count with find_word's edges for Latin words."""
-    if not (_latin(word[:1]) or _latin(word[-1:])):
+    if not has_latin_edge(word):
         return text.count(word, start, len(text) if end is None else end)
     n, i = 0, find_word(text, word, start, end)
     while i != -1:

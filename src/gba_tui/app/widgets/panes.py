@@ -12,6 +12,8 @@ from textual.message import Message
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gba_tui.app.messages import ArticleOpened
+
 VIM_KEYS: list[BindingType] = [
     Binding("j", "cursor_down", "Down", show=False, id="down"),
     Binding("k", "cursor_up", "Up", show=False, id="up"),
@@ -43,10 +45,6 @@ class DocumentList(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
     TITLE_LINES = 2
     INDENT = 2  # the mark and a space
-
-    @dataclass
-    class Opened(Message):
-        article_id: str
 
     _order: list[str] = []
     _labels: dict[str, tuple[str, str]] = {}
@@ -102,7 +100,7 @@ class DocumentList(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(self.Opened(event.option.id))
+            self.post_message(ArticleOpened(event.option.id))
 
 
 class RankingTable(DataTable):
@@ -113,10 +111,6 @@ class RankingTable(DataTable):
     RankingTable:focus { border: round $accent; }
     """
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
-
-    @dataclass
-    class Opened(Message):
-        article_id: str
 
     # (label, key, width): the mark shares a column with the rank.
     FIXED = (("#", "mark", 3), ("score", "score", 11), ("source", "source", 8))
@@ -176,7 +170,7 @@ class RankingTable(DataTable):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.post_message(self.Opened(event.row_key.value))
+            self.post_message(ArticleOpened(event.row_key.value))
 
 
 class TablesView(DataTable):
