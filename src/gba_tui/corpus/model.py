@@ -63,6 +63,13 @@ class Article:
     byline_text: str = ""  # the byline as printed
     dateline: str = ""  # the city the report was filed from
     source: str = ""  # the paper, canonical Traditional form (大公報, 北京商報 ...)
+    # The wire service whose story the paper runs (據新華社…電), when that is not the paper itself.
+    agency: str = ""
+    # ISO date the page or lead prints: YYYY-MM-DD, or YYYY-MM when that is all it says; "" if none.
+    date: str = ""
+    # The page's running header and footer lines (paper, date, edition): page metadata, kept here
+    # for every article on the page and never counted as article text.
+    page_header: tuple[str, ...] = ()
     paragraphs: tuple[str, ...] = ()
     subheadings: tuple[str, ...] = ()  # crossheads, also kept in place in paragraphs
     captions: tuple[str, ...] = ()
@@ -112,7 +119,7 @@ def article_to_dict(a: Article) -> dict:
         {"title": t.title, "rows": [list(r) for r in t.rows], "source_note": t.source_note}
         for t in a.tables
     ]
-    for key in ("byline", "paragraphs", "subheadings", "captions", "extras"):
+    for key in ("byline", "paragraphs", "subheadings", "captions", "extras", "page_header"):
         d[key] = list(d[key])
     return d
 
@@ -124,6 +131,6 @@ def article_from_dict(d: dict) -> Article:
         Table(t["title"], tuple(tuple(r) for r in t["rows"]), t.get("source_note", ""))
         for t in d.get("tables", ())
     )
-    for key in ("byline", "paragraphs", "subheadings", "captions", "extras"):
+    for key in ("byline", "paragraphs", "subheadings", "captions", "extras", "page_header"):
         d[key] = tuple(d.get(key, ()))
     return Article(**d)

@@ -1,9 +1,11 @@
-"""Page → articles: headline, kicker, subtitle, byline, source, captions, boxes, tables.
+"""Page → articles: headline, kicker, subtitle, byline, source, dates, captions, boxes, tables.
 
-The rules read layout the way a sub-editor would: headlines are short lines without sentence
-punctuation, an article starts where a headline block carries a kicker or subtitle, or is followed
-by a source marker (【大公報訊】) or its own byline; side boxes are runs of list items, label:value
-lines and "資料來源" notes; crossheads are single headline-like lines inside an article.
+The rules read layout the way a sub-editor would. A page is first cut into units (paragraphs
+rejoined across hard wraps, headings, captions, bylines, list items, table rows) and its frame
+(running header and footer) set aside; a headline is a short deck without a closing full stop that
+is followed by a lead, a byline, a caption or another deck; an article starts where a headline block
+is followed by its own lead or byline, carries a kicker or subtitle, or where a new dateline opens
+a report printed without a headline. Who, where and when come from corpus.credits and the frame.
 """
 
 from __future__ import annotations
@@ -11,35 +13,52 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from typing import Literal
 
+from gba_tui.corpus.credits import (
+    Credit,
+    byline_credit,
+    end_byline,
+    is_agency,
+    is_web_header,
+    lead_credit,
+    print_citation,
+    web_header_credit,
+)
+from gba_tui.corpus.dates import DateParts, full_date
+from gba_tui.corpus.frame import Frame, read_frame
 from gba_tui.corpus.model import Article, Box, Page, Table
 from gba_tui.corpus.reflow import display_width, is_closed, join_wrapped
 
 # Bump when segmentation changes its output: indexes built before are rebuilt on next use.
-SEGMENTER_VERSION = 4
+SEGMENTER_VERSION = 5
+
+UnitKind = Literal[
+    "heading",
+    "body",
+    "caption",
+    "item",
+    "field",
+    "table",
+    "byline",
+    "source_note",
+    "frame",
+    "webhead",
+]
 
 # ---------------------------------------------------------------- line and paragraph patterns
 
 _CAPTION_MARKS = "▲▶◀▼△►"
 _ITEM_MARKS = "●■◆◇•・※"
+# A photo credit closes a caption: …攝, …供圖, （資料圖片）, (新华社记者 刘大伟 摄), 圖片來源：…
 _CAPTION_CREDIT = re.compile(
-    r"(?:攝|摄|供圖|供图|資料圖片|资料图片|新華社|新华社|中新社|圖片來源[^。]*)$"
+    r"(?:攝|摄|供圖|供图|資料圖片|资料图片|新華社|新华社|中新社|圖片來源[^。]*|图片来源[^。]*)$"
+    r"|[（(][^（()）]{0,30}(?:攝|摄|供圖|供图|圖片|图片|提供|圖|图)[)）]$"
 )
-_CAPTION_WORDS = re.compile(r"圖為|图为|圖片|图片|供圖|供图|攝$|摄$|新華社$|新华社$|中新社$")
-_SOURCE_MARKER = re.compile(r"^【(?P<src>[^】]{2,12}?)(?:訊|讯)】")
-_SOURCE_MARKER_INLINE = re.compile(
-    r"^(?P<src>[\u4e00-\u9fff]{2,8}?)(?:訊|讯)\s*[（(](?P<who>[^）)]{0,40})[）)]"
+_CAPTION_WORDS = re.compile(
+    r"圖為|图为|圖片|图片|供圖|供图|攝$|摄$|新華社$|新华社$|中新社$"
+    r"|[（(][^（()）]{0,30}(?:攝|摄|供圖|供图|圖片|图片)[)）]$"
 )
-_REPORTER = re.compile(r"(?:記者|记者|通訊員|通讯员)")
-_BYLINE_LINE = re.compile(
-    r"^[●■◆]?\s*(?:文\s*[/／]\s*)?(?P<src>[\u4e00-\u9fff]{0,12}?)"
-    r"(?:全媒體|全媒体)?(?:記者|记者|通訊員|通讯员)\s*(?P<rest>[^，。：:；]{1,30})$"
-)
-_DESK_BYLINE = re.compile(
-    r"^(?P<src>[\u4e00-\u9fff]{2,10}?)(?:綜合報道|综合报道|綜合报道|編譯|编译)$"
-)
-_REPORT_WORDS = re.compile(r"(?:報道|报道|報導|报导|整理|攝|摄|撰文)$")
 _SOURCE_NOTE = re.compile(r"^(?:資料來源|资料来源|來源|来源|數據來源|数据来源)[：:]")
 _FIELD_LINE = re.compile(r"^[^\s：:，。]{2,10}[：:].*[、，,]")
 # Users' own folders hold Markdown: "# " opens an article, "## " and deeper head a section.
@@ -47,6 +66,10 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(?=\S)")
 _SENTENCE_PUNCT = re.compile(r"[，。；,;]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LABEL_SIGNS = re.compile(r"[·‧•②③④⑤⑥①⑦⑧⑨]|[A-Za-z]{3,}")
+# A line ending in one of these runs on into the next, whatever the layout.
+_RUNS_ON = "，、：:；;「『（(《“‘—-"
+# A wire headline may hold a comma, a question mark, a colon or a dash; never a full stop.
+_HEADLINE_MAX = 40
 
 # Common surnames: an author's name printed alone under a column headline starts with one.
 _SURNAMES = set(
@@ -56,127 +79,6 @@ _SURNAMES = set(
     "覃武戴莫孔向湯汤倪凌莊庄丘盛"
 )
 
-# Dateline cities that follow a reporter's name ("記者盧靜怡廣州報道").
-_DATELINE_CITIES = [
-    "香港",
-    "澳門",
-    "澳门",
-    "廣州",
-    "广州",
-    "深圳",
-    "珠海",
-    "佛山",
-    "東莞",
-    "东莞",
-    "中山",
-    "江門",
-    "江门",
-    "惠州",
-    "肇慶",
-    "肇庆",
-    "北京",
-    "上海",
-    "天津",
-    "重慶",
-    "重庆",
-    "西安",
-    "杭州",
-    "南京",
-    "武漢",
-    "武汉",
-    "成都",
-    "長沙",
-    "长沙",
-    "鄭州",
-    "郑州",
-    "濟南",
-    "济南",
-    "青島",
-    "青岛",
-    "廈門",
-    "厦门",
-    "福州",
-    "南寧",
-    "南宁",
-    "海口",
-    "三亞",
-    "三亚",
-    "合肥",
-    "南昌",
-    "昆明",
-    "貴陽",
-    "贵阳",
-    "蘭州",
-    "兰州",
-    "瀋陽",
-    "沈阳",
-    "大連",
-    "大连",
-    "哈爾濱",
-    "哈尔滨",
-    "長春",
-    "长春",
-    "石家莊",
-    "石家庄",
-    "太原",
-    "呼和浩特",
-    "銀川",
-    "银川",
-    "西寧",
-    "西宁",
-    "烏魯木齊",
-    "乌鲁木齐",
-    "拉薩",
-    "拉萨",
-    "台北",
-    "臺北",
-    "南沙",
-    "前海",
-    "橫琴",
-    "横琴",
-    "河套",
-    "蘇州",
-    "苏州",
-    "寧波",
-    "宁波",
-    "無錫",
-    "无锡",
-    "溫州",
-    "温州",
-    "汕頭",
-    "汕头",
-    "湛江",
-    "倫敦",
-    "伦敦",
-    "紐約",
-    "纽约",
-    "東京",
-    "东京",
-    "新加坡",
-    "華盛頓",
-    "华盛顿",
-    "日內瓦",
-    "日内瓦",
-    "首爾",
-    "首尔",
-    "北京報道",
-]
-
-
-@lru_cache(maxsize=1)
-def _to_traditional():  # type: ignore[no-untyped-def]
-    from gba_tui.text.script import to_traditional
-
-    return to_traditional
-
-
-def canonical_source(name: str) -> str:
-    """A paper's name in its Traditional form, so 北京商报 and 北京商報 are one source."""
-    name = name.strip().strip("●■◆ ")
-    if name in ("本報", "本报", ""):
-        return ""
-    return _to_traditional()(name)
-
 
 # ---------------------------------------------------------------- paragraphs with provenance
 
@@ -185,7 +87,7 @@ def canonical_source(name: str) -> str:
 class Unit:
     """A reflowed run of lines: one paragraph, heading, caption, item, table row or byline."""
 
-    kind: str
+    kind: UnitKind
     lines: list[int]  # 0-based line numbers on the page
     raw: list[str]
     gap_before: bool = True  # a blank line separates it from what came before
@@ -195,7 +97,7 @@ class Unit:
     def text(self) -> str:
         if self.level:
             return _MD_HEADING.sub("", self.raw[0].strip(), count=1).strip()
-        if self.kind in ("heading", "table", "byline"):
+        if self.kind in ("heading", "table", "byline", "frame", "webhead"):
             return " ".join(r.strip() for r in self.raw)
         marker = re.match(r"^\s*([-–—*]\s+)", self.raw[0])
         if marker:
@@ -212,6 +114,10 @@ class Unit:
     def last(self) -> int:
         return self.lines[-1]
 
+    def take(self, i: int, line: str) -> None:
+        self.lines.append(i)
+        self.raw.append(line)
+
 
 def _is_heading_line(s: str) -> bool:
     if not 2 <= len(s) <= 48 or len(_HAN.findall(s)) < 2:
@@ -223,31 +129,28 @@ def _is_heading_line(s: str) -> bool:
     outside_quotes = re.sub(r"「[^」]*」|《[^》]*》|（[^）]*）|\([^)]*\)", "", s)
     if _SENTENCE_PUNCT.search(outside_quotes) or "、" in outside_quotes:
         return False
-    return not (_BYLINE_LINE.match(s) or _DESK_BYLINE.match(s) or _SOURCE_NOTE.match(s))
+    return byline_credit(s) is None and not _SOURCE_NOTE.match(s)
 
 
-def _is_byline_line(s: str) -> bool:
-    if len(s) > 40:
-        return False
-    m = _BYLINE_LINE.match(s)
-    if m:
-        rest = m.group("rest").strip()
-        # "記者 毛麗娟" or "記者盧靜怡廣州報道": a short name run, not a sentence about reporters.
-        return len(rest) <= 16 and not _SENTENCE_PUNCT.search(rest)
-    return bool(_DESK_BYLINE.match(s))
+def _opens_lead(s: str) -> bool:
+    """Whether a line opens a report with its credit (新华社广州6月11日电, 【大公報訊】, （中央社…）)."""
+    credit = lead_credit(s)
+    return credit is not None and bool(credit.source or credit.agency or credit.filed)
 
 
-def _line_kind(s: str) -> str:
+def _line_kind(s: str) -> UnitKind:
     if "\t" in s.strip("\t") and len([c for c in s.split("\t") if c.strip()]) >= 2:
         return "table"
     if s[0] in _CAPTION_MARKS:
         return "caption"
-    if _is_byline_line(s):
+    if byline_credit(s) is not None:
         return "byline"
-    if s[0] in _ITEM_MARKS or re.match(r"^[-–—*]\s", s):
-        return "item"
     if _SOURCE_NOTE.match(s):
         return "source_note"
+    if is_web_header(s):
+        return "webhead"
+    if s[0] in _ITEM_MARKS or re.match(r"^[-–—*]\s", s):
+        return "item"
     if len(s) < 160 and _CAPTION_WORDS.search(s):
         return "caption"
     if _FIELD_LINE.match(s) and len(s) < 120:
@@ -264,43 +167,73 @@ def _column_width(widths: list[int], k: int) -> int | None:
     return near[len(near) // 2] if len(near) >= 4 else None
 
 
+def wrap_width(lines: list[str]) -> int | None:
+    """The fixed width (in characters) a hard-wrapped page was cut at, if it was.
+
+    Text extracted from a PDF, or a page saved at a fixed width, has most of its lines exactly
+    as long as its column; the last line of each paragraph is shorter. A page of one line per
+    paragraph has no such width."""
+    lengths = [len(s.strip()) for s in lines if len(s.strip()) >= 8]
+    if len(lengths) < 8:
+        return None
+    counts = Counter(lengths)
+    width = max(counts, key=lambda w: (counts[w] + counts.get(w - 1, 0), w))
+    near = counts[width] + counts.get(width - 1, 0)
+    return width if near >= max(6, 0.35 * len(lengths)) else None
+
+
+def _frame_lines(lines: list[str], nonempty: list[int]) -> dict[int, Frame]:
+    """The page's running header and footer lines, by line number."""
+    edge = set(nonempty[:2] + nonempty[-2:])
+    frames = {}
+    for i in nonempty:
+        f = read_frame(lines[i], at_edge=i in edge)
+        if f is not None:
+            frames[i] = f
+    if len(frames) == len(nonempty):
+        return {}  # a page of nothing but frame-like lines: keep them as text
+    return frames
+
+
 def reflow_paragraphs(lines: list[str]) -> list[Unit]:
     """Group a page's lines into units, joining lines that a hard wrap split."""
     nonempty = [i for i, line in enumerate(lines) if line.strip()]
     widths = [display_width(lines[i].strip()) for i in nonempty]
+    frames = _frame_lines(lines, nonempty)
+    wrap = wrap_width(lines)
     units: list[Unit] = []
     prev_line = -2
     for k, i in enumerate(nonempty):
         s = lines[i].strip()
         adjacent = i == prev_line + 1
+        prev_line = i
         md = _MD_HEADING.match(s)
         if md:
             level = len(md.group(1))
             units.append(Unit("heading", [i], [lines[i]], gap_before=not adjacent, level=level))
-            prev_line = i
+            continue
+        if i in frames:
+            units.append(Unit("frame", [i], [lines[i]], gap_before=not adjacent))
             continue
         kind = _line_kind(s)
         cur = units[-1] if units else None
-        if cur and _continues(cur, s, kind, lines):
-            cur.lines.append(i)
-            cur.raw.append(lines[i])
-            prev_line = i
+        opening = all(u.kind == "frame" for u in units[:-1])
+        if cur and _continues(cur, s, kind, lines, adjacent, wrap, opening):
+            cur.take(i, lines[i])
             continue
         if kind == "heading":
             kind = _heading_or_column_line(k, nonempty, widths, lines, cur, adjacent)
         if kind == "caption" and cur and cur.kind in ("caption", "item") and len(s) <= 8:
             # "資料圖片" printed on its own line under a caption.
             cur.kind = "caption"
-            cur.lines.append(i)
-            cur.raw.append(lines[i])
-            prev_line = i
+            cur.take(i, lines[i])
             continue
         units.append(Unit(kind, [i], [lines[i]], gap_before=not adjacent))
-        prev_line = i
     for u in units:
         # A bulleted line that turns out to describe a picture is a caption.
         if u.kind == "item" and _CAPTION_WORDS.search(u.text):
             u.kind = "caption"
+    _promote_headlines(units)
     return units
 
 
@@ -311,7 +244,7 @@ def _heading_or_column_line(
     lines: list[str],
     cur: Unit | None,
     adjacent: bool,
-) -> str:
+) -> UnitKind:
     """A headline-like line that fills a narrow column, flush against the text around it, is
     a wrapped line of that text; a real headline is shorter or stands apart."""
     col = _column_width(widths, k)
@@ -329,21 +262,35 @@ def _heading_or_column_line(
     return "heading"
 
 
-def _continues(cur: Unit, s: str, kind: str, lines: list[str]) -> bool:
+def _continues(
+    cur: Unit,
+    s: str,
+    kind: UnitKind,
+    lines: list[str],
+    adjacent: bool,
+    wrap: int | None,
+    opening: bool,
+) -> bool:
     """Whether line s carries on the paragraph cur (the last line of cur ends mid-sentence)."""
     if cur.kind not in ("body", "caption", "item", "field"):
         return False
     if kind == "caption" and cur.kind not in ("item", "caption"):
         return False
-    if (
-        kind in ("table", "byline", "source_note", "field")
-        or s[0] in _CAPTION_MARKS + _ITEM_MARKS + "【"
+    if cur.kind == "caption" and not adjacent:
+        return False  # a caption ends at a blank line
+    if kind in ("table", "byline", "source_note", "field", "webhead") or s[0] in (
+        _CAPTION_MARKS + _ITEM_MARKS + "【"
     ):
         return False
-    if re.match(r"^[-–—*]\s", s):
+    if re.match(r"^[-–—*]\s", s) or _opens_lead(s):
         return False
     last = lines[cur.last].strip()
     if is_closed(last) or (cur.kind == "caption" and _CAPTION_CREDIT.search(last)):
+        return False
+    if wrap and adjacent and len(last) < wrap - 1 and last[-1] not in _RUNS_ON:
+        # On a page cut at a fixed width, a short line ends its paragraph or headline.
+        return False
+    if opening and _stands_alone(cur, last, s, wrap):
         return False
     w_last = display_width(last)
     if w_last > 64:
@@ -360,66 +307,54 @@ def _continues(cur: Unit, s: str, kind: str, lines: list[str]) -> bool:
     return kind != "heading" or len(cur.lines) == 1 or w_last >= 0.7 * widest
 
 
-# ---------------------------------------------------------------- bylines and sources
+def _stands_alone(cur: Unit, last: str, s: str, wrap: int | None) -> bool:
+    """A page's first line, short and without a closing stop, before a much longer one on a page
+    of one line per paragraph: a headline with a comma or a question mark, not a wrapped sentence."""
+    if wrap or cur.kind != "body" or len(cur.lines) != 1 or last[-1] in _RUNS_ON:
+        return False
+    if len(last) > _HEADLINE_MAX or "。" in last:
+        return False
+    return len(s) > max(40, 1.5 * len(last))
 
 
-def split_names(rest: str) -> tuple[tuple[str, ...], str]:
-    """'盧靜怡廣州報道' → (('盧靜怡',), '廣州'); '李陽波、張仕珍西安報道' → both names, '西安'."""
-    rest = _REPORT_WORDS.sub("", rest.strip()).strip()
-    city = ""
-    for c in sorted(_DATELINE_CITIES, key=len, reverse=True):
-        if rest.endswith(c) and len(rest) > len(c) + 1:
-            city, rest = c, rest[: -len(c)]
-            break
-    names = tuple(n for n in re.split(r"[、，,\s/／]+", rest) if 2 <= len(n) <= 4 and _HAN.match(n))
-    return names, city
+def _headline_shaped(u: Unit) -> bool:
+    text = u.text
+    if u.kind != "body" or u.level or len(u.lines) > 2 or not 4 <= len(text) <= _HEADLINE_MAX:
+        return False
+    if is_closed(text) or text[-1] in "，、：:,;；" or "。" in text:
+        return False
+    return len(_HAN.findall(text)) >= 4 and text.count("，") + text.count(",") <= 2
 
 
-@dataclass
-class Credit:
-    source: str = ""
-    names: tuple[str, ...] = ()
-    city: str = ""
-    printed: str = ""
+def _promote_headlines(units: list[Unit]) -> None:
+    """A headline-shaped body unit followed by a lead, byline, web header, caption or a deck,
+    or opening the page before its text, is a headline (a wire headline may hold a comma)."""
+    real = [u for u in units if u.kind != "frame"]
+    for n, u in enumerate(real):
+        if not _headline_shaped(u):
+            continue
+        nxt = real[n + 1] if n + 1 < len(real) else None
+        if nxt is None:
+            continue
+        prev = real[n - 1] if n else None
+        opens = nxt.kind in ("byline", "webhead", "caption") or (
+            nxt.kind == "body" and _opens_lead(nxt.text)
+        )
+        deck = nxt.kind == "heading" and not nxt.level
+        first = prev is None and nxt.kind == "body" and len(nxt.text) > len(u.text)
+        after_text = prev is None or prev.kind != "body" or is_closed(prev.text)
+        if after_text and (opens or deck or first):
+            u.kind = "heading"
 
 
-def byline_credit(s: str) -> Credit:
-    m = _BYLINE_LINE.match(s)
-    if m:
-        names, city = split_names(m.group("rest"))
-        return Credit(canonical_source(m.group("src") or ""), names, city, s)
-    m = _DESK_BYLINE.match(s)
-    if m:
-        return Credit(canonical_source(m.group("src")), (), "", s)
-    return Credit(printed=s)
-
-
-def marker_credit(paragraph: str) -> Credit | None:
-    """Source and reporters from the opening marker of a report: 【大公報訊】記者X廣州報道：…"""
-    m = _SOURCE_MARKER.match(paragraph)
-    if m:
-        after = paragraph[m.end() : m.end() + 40]
-        credit = Credit(canonical_source(m.group("src")), printed=m.group(0))
-        head = re.split(r"[：:]", after, maxsplit=1)[0]
-        r = _REPORTER.search(head)
-        if r and len(head) < 36:
-            credit.names, credit.city = split_names(head[r.end() :])
-            credit.printed = head
-        return credit
-    m = _SOURCE_MARKER_INLINE.match(paragraph)
-    if m:
-        who = m.group("who")
-        r = _REPORTER.search(who)
-        names, city = split_names(who[r.end() :]) if r else ((), "")
-        return Credit(canonical_source(m.group("src")), names, city, m.group(0))
-    return None
+# ---------------------------------------------------------------- headlines without a printed one
 
 
 def _lead_title(paragraph: str) -> str:
     """A title for an article printed without a headline: its lead's first clause, after the
-    source and reporter marker (南方日报讯 (记者/李明) 广州南沙昨日举行… → 广州南沙昨日举行…)."""
+    source and reporter credit (南方日报讯 (记者/李明) 广州南沙昨日举行… → 广州南沙昨日举行…)."""
     text = paragraph
-    credit = marker_credit(paragraph)
+    credit = lead_credit(paragraph)
     if credit is not None and credit.printed and paragraph.startswith(credit.printed):
         text = paragraph[len(credit.printed) :].lstrip(" ：:，,")
     text = text.strip() or paragraph.strip()
@@ -502,14 +437,15 @@ def parse_headline(block: list[Unit]) -> Headline:
 class _Draft:
     start_unit: int
     headline: Headline
-    units: list[Unit] = field(default_factory=list)
-    credit: Credit = field(default_factory=Credit)
+    units: list[int] = field(default_factory=list)  # indices into the page's units
     has_byline: bool = False
+    has_lead: bool = False
+    has_prose: bool = False
 
 
-def _blocks(units: list[Unit]) -> list[tuple[int, int]]:
-    """Runs of consecutive heading units, as (first, last+1) indices."""
-    runs: list[tuple[int, int]] = []
+def _blocks(units: list[Unit]) -> dict[int, int]:
+    """Runs of consecutive heading units: first index → last index + 1."""
+    runs: dict[int, int] = {}
     i = 0
     while i < len(units):
         if units[i].kind == "heading":
@@ -517,7 +453,7 @@ def _blocks(units: list[Unit]) -> list[tuple[int, int]]:
             # A Markdown "# " heading always opens a block of its own.
             while j < len(units) and units[j].kind == "heading" and units[j].level != 1:
                 j += 1
-            runs.append((i, j))
+            runs[i] = j
             i = j
         else:
             i += 1
@@ -525,7 +461,7 @@ def _blocks(units: list[Unit]) -> list[tuple[int, int]]:
 
 
 def _is_prose(u: Unit) -> bool:
-    return u.kind == "body" and (len(u.text) >= 150 or bool(marker_credit(u.text)))
+    return u.kind == "body" and (len(u.text) >= 150 or _opens_lead(u.text))
 
 
 def _box_end(units: list[Unit], start: int, end_of_block: int) -> int | None:
@@ -555,84 +491,95 @@ def _box_end(units: list[Unit], start: int, end_of_block: int) -> int | None:
     return j if boxy else None
 
 
-def segment_page(page: Page) -> list[Article]:
-    """Cut one page into its articles; every non-empty line lands in exactly one article."""
-    lines = page.lines
-    units = reflow_paragraphs(lines)
-    if not units:
-        return []
-    drafts: list[_Draft] = []
-    boxes: list[tuple[int, int]] = []  # unit spans that are side boxes
-    i = 0
-    blocks = {a: b for a, b in _blocks(units)}
-    while i < len(units):
-        if i in blocks and units[i].level > 1 and drafts:
-            # A Markdown section heading: part of the article it sits in, never a new one.
-            drafts[-1].units.extend(units[i : blocks[i]])
-            i = blocks[i]
-            continue
-        if i in blocks:
-            end = blocks[i]
-            box_end = None if units[i].level == 1 else _box_end(units, i, end)
-            if box_end is not None:
-                boxes.append((i, box_end))
-                if not drafts:
-                    drafts.append(_Draft(i, Headline()))
-                drafts[-1].units.extend(units[i:box_end])
-                i = box_end
-                continue
-            headline = parse_headline(units[i:end])
-            if (
-                not drafts
-                or units[i].level == 1
-                or _starts_article(units, i, end, headline, drafts[-1], blocks)
-            ):
-                drafts.append(
-                    _Draft(i, headline, list(units[i:end]), has_byline=bool(headline.author))
-                )
-            else:
-                drafts[-1].units.extend(units[i:end])
-            i = end
-            continue
-        if not drafts:
-            drafts.append(_Draft(i, Headline()))
-        d = drafts[-1]
-        u = units[i]
-        d.units.append(u)
-        if (
-            u.kind == "byline"
-            and not _in_box(i, boxes)
-            or u.kind == "body"
-            and marker_credit(u.text)
-        ):
-            d.has_byline = True
-        i += 1
-    articles = [_build(page, n, d, units, boxes) for n, d in enumerate(drafts, start=1)]
-    page_source = Counter(a.source for a in articles if a.source).most_common(1)
-    if page_source:
-        src = page_source[0][0]
-        articles = [a if a.source else replace(a, source=src) for a in articles]
-    return articles
-
-
-def _in_box(i: int, boxes: list[tuple[int, int]]) -> bool:
-    return any(a <= i < b for a, b in boxes)
-
-
 def _starts_article(
-    units: list[Unit], start: int, end: int, headline: Headline, current: _Draft, blocks: dict
+    units: list[Unit],
+    start: int,
+    end: int,
+    headline: Headline,
+    current: _Draft,
+    blocks: dict[int, int],
 ) -> bool:
-    # What follows the headline up to the next heading block is this block's own section.
+    """Whether the heading block units[start:end] opens a new article or heads a section."""
     nxt = end
-    while nxt < len(units) and units[nxt].kind in ("caption",):
+    while nxt < len(units) and units[nxt].kind == "caption":
         nxt += 1
-    if nxt < len(units) and units[nxt].kind == "body" and marker_credit(units[nxt].text):
-        return True
+    if nxt < len(units):
+        after = units[nxt]
+        if after.kind == "body" and _opens_lead(after.text):
+            return True
+        if after.kind == "webhead":
+            return True
+        if nxt > end and after.kind in ("body", "byline") and current.has_prose:
+            return True  # a headline over a photo and its caption, then the text
+        if nxt == end and after.kind == "byline" and current.has_prose:
+            return True
     if headline.decks >= 2:
         return True
     section_end = next((a for a in sorted(blocks) if a >= end), len(units))
     own_byline = any(u.kind == "byline" for u in units[end:section_end])
     return own_byline and current.has_byline
+
+
+def _opens_headless_report(u: Unit, current: _Draft) -> bool:
+    """A new dateline in the running text opens a report printed without a headline."""
+    return u.kind == "body" and current.has_prose and _opens_lead(u.text)
+
+
+def _cut_drafts(units: list[Unit]) -> tuple[list[_Draft], list[tuple[int, int]]]:
+    """The page's units grouped into articles, and the spans of units that are side boxes."""
+    drafts: list[_Draft] = []
+    boxes: list[tuple[int, int]] = []
+    blocks = _blocks(units)
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if u.kind == "frame":
+            i += 1
+            continue
+        if i in blocks:
+            end = blocks[i]
+            if u.level > 1 and drafts:
+                # A Markdown section heading: part of the article it sits in, never a new one.
+                drafts[-1].units.extend(range(i, end))
+                i = end
+                continue
+            box_end = None if u.level == 1 else _box_end(units, i, end)
+            if box_end is not None:
+                boxes.append((i, box_end))
+                if not drafts:
+                    drafts.append(_Draft(i, Headline()))
+                drafts[-1].units.extend(k for k in range(i, box_end) if units[k].kind != "frame")
+                i = box_end
+                continue
+            headline = parse_headline(units[i:end])
+            if (
+                not drafts
+                or u.level == 1
+                or _starts_article(units, i, end, headline, drafts[-1], blocks)
+            ):
+                drafts.append(
+                    _Draft(i, headline, list(range(i, end)), has_byline=bool(headline.author))
+                )
+            else:
+                drafts[-1].units.extend(range(i, end))
+            i = end
+            continue
+        if not drafts or _opens_headless_report(u, drafts[-1]):
+            drafts.append(_Draft(i, Headline()))
+        d = drafts[-1]
+        d.units.append(i)
+        if u.kind == "byline" and not _in_box(i, boxes):
+            d.has_byline = True
+        if u.kind == "body" and _opens_lead(u.text):
+            d.has_byline = d.has_lead = True
+        if _is_prose(u) or (u.kind == "body" and len(u.text) >= 40):
+            d.has_prose = True
+        i += 1
+    return drafts, boxes
+
+
+def _in_box(i: int, boxes: list[tuple[int, int]]) -> bool:
+    return any(a <= i < b for a, b in boxes)
 
 
 def _slug(path: str) -> str:
@@ -645,123 +592,223 @@ def article_id(path: str, ordinal: int) -> str:
     return f"{_slug(path)}-{ordinal}"
 
 
+# ---------------------------------------------------------------- one article's parts
+
+
+@dataclass
+class _Parts:
+    """What one article's units become, filled unit by unit in reading order."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    subheadings: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+    bylines: list[Credit] = field(default_factory=list)
+    web_headers: list[Credit] = field(default_factory=list)
+    byline_text: str = ""
+    pending_items: list[str] = field(default_factory=list)
+    pending_title: str = ""
+    table_rows: list[tuple[str, ...]] = field(default_factory=list)
+    table_title: str = ""
+    box_span: tuple[int, int] | None = None
+    box_lines: list[str] = field(default_factory=list)
+    box_title: str = ""
+
+    def flush_items(self) -> None:
+        """A run of list items is a box; a lone heading before ordinary text is a crosshead."""
+        if self.pending_items:
+            self.boxes.append(Box(self.pending_title, tuple(self.pending_items)))
+        elif self.pending_title:
+            self.subheadings.append(self.pending_title)
+            self.paragraphs.append(self.pending_title)
+        self.pending_items, self.pending_title = [], ""
+
+    def flush_table(self, note: str = "") -> None:
+        if self.table_rows:
+            self.tables.append(Table(self.table_title, tuple(self.table_rows), note))
+        self.table_rows, self.table_title = [], ""
+
+    def flush_box(self) -> None:
+        if self.box_title or self.box_lines:
+            self.boxes.append(Box(self.box_title, tuple(self.box_lines)))
+        self.box_lines, self.box_title, self.box_span = [], "", None
+
+    def add_boxed(self, u: Unit, span: tuple[int, int]) -> None:
+        """A unit inside a side box: its title, a table row, a note, or one of its lines."""
+        if span != self.box_span:
+            self.flush_items()
+            self.flush_box()
+            self.box_span = span
+        text = u.text
+        if u.kind == "table":
+            if not self.table_rows:
+                self.table_title, self.box_title = self.box_title, ""
+            self.table_rows.append(_cells(u))
+        elif u.kind == "source_note" and self.table_rows:
+            self.flush_table(text)
+        elif u.kind == "heading" and not self.box_title and not self.box_lines:
+            self.box_title = text
+        else:
+            self.box_lines.append(text)
+
+    def add(self, u: Unit) -> None:
+        """A unit of the article's own text."""
+        if self.box_span is not None:
+            self.flush_table()
+            self.flush_box()
+        text = u.text
+        if u.kind == "table":
+            self.table_rows.append(_cells(u))
+            return
+        if self.table_rows and u.kind == "source_note":
+            self.flush_table(text)
+            return
+        self.flush_table()
+        if u.kind == "item":
+            self.pending_items.append(text)
+            return
+        if u.kind == "heading":
+            self.flush_items()
+            self.pending_title = text
+            return
+        self.flush_items()
+        if u.kind == "caption":
+            self.captions.append(text)
+        elif u.kind == "byline" and not self.byline_text:
+            self.byline_text = text
+            credit = byline_credit(text)
+            if credit is not None:
+                self.bylines.append(credit)
+        elif u.kind in ("body", "field"):
+            self.paragraphs.append(text)
+        elif u.kind == "webhead":
+            self.web_headers.append(web_header_credit(text))
+            self.extras.append(text)
+        else:
+            self.extras.append(text)
+
+    def close(self) -> None:
+        self.flush_items()
+        self.flush_table()
+        self.flush_box()
+
+
+def _cells(u: Unit) -> tuple[str, ...]:
+    return tuple(c.strip() for c in u.raw[0].strip("\n").split("\t"))
+
+
+# ---------------------------------------------------------------- who, where and when
+
+
+@dataclass(frozen=True)
+class _PageFacts:
+    """What the page's frame says for every article on it."""
+
+    header: tuple[str, ...] = ()
+    paper: str = ""
+    date: DateParts | None = None
+
+
+def _page_facts(units: list[Unit]) -> _PageFacts:
+    frames = [read_frame(u.text, at_edge=True) for u in units if u.kind == "frame"]
+    known = [f for f in frames if f is not None]
+    paper = next((f.paper for f in known if f.paper), "")
+    dates = [f.date for f in known if f.date is not None and f.date.year and f.date.month]
+    date = max(dates, key=lambda d: d.day is not None) if dates else None
+    return _PageFacts(tuple(u.text for u in units if u.kind == "frame"), paper, date)
+
+
+def _article_credit(parts: _Parts, page: _PageFacts) -> Credit:
+    """The article's credit: its lead, then its byline, web header, end byline and citation;
+    a wire story run by a paper keeps the paper as source and the wire as agency."""
+    lead = next((c for p in parts.paragraphs[:2] if (c := lead_credit(p)) is not None), None)
+    credit = lead or Credit()
+    for other in [*parts.bylines, *parts.web_headers]:
+        credit = credit.merged(other)
+    tail = parts.paragraphs[-1] if parts.paragraphs else ""
+    end = end_byline(tail) if tail else None
+    if end is not None:
+        credit = credit.merged(end)
+    for text in reversed(parts.paragraphs[-3:] + parts.extras[-3:]):
+        cited = print_citation(text)
+        if cited is not None:
+            credit = credit.merged(cited)
+            break
+    paper = next((c.source for c in parts.web_headers if c.source), "") or page.paper
+    if credit.source and is_agency(credit.source) and paper and paper != credit.source:
+        credit = replace(credit, source=paper, agency=credit.agency or credit.source)
+    if not credit.source and paper:
+        credit = replace(credit, source=paper)
+    return credit
+
+
+def _article_date(credit: Credit, parts: _Parts, page: _PageFacts) -> str:
+    """The day the page or the report says: a publication date printed on the page or the web
+    header, else the dateline's day completed with the page's month and year, else a full date
+    in the lead's first sentence, else the month the page header gives."""
+    if credit.published is not None and credit.published.iso:
+        return credit.published.iso
+    if page.date is not None and page.date.day is not None:
+        return page.date.iso
+    if credit.filed is not None:
+        filed = credit.filed.completed_by(page.date)
+        if filed.iso and filed.day is not None:
+            return filed.iso
+    lead = parts.paragraphs[0] if parts.paragraphs else ""
+    first_sentence = re.split(r"[。！？]", lead, maxsplit=1)[0][:80]
+    stated = full_date(first_sentence)
+    if stated is not None:
+        return stated.iso
+    return page.date.iso if page.date is not None else ""
+
+
+# ---------------------------------------------------------------- assembling an article
+
+
+def _headline_units(d: _Draft, units: list[Unit]) -> set[int]:
+    """The units of the draft's headline block, consumed by title, kicker and subtitle."""
+    taken: set[int] = set()
+    if not d.headline.title:
+        return taken
+    k = d.start_unit
+    while k < len(units) and units[k].kind == "heading" and k in d.units:
+        taken.add(k)
+        k += 1
+    return taken
+
+
 def _build(
-    page: Page, n: int, d: _Draft, units: list[Unit], boxes: list[tuple[int, int]]
+    page: Page,
+    n: int,
+    d: _Draft,
+    units: list[Unit],
+    boxes: list[tuple[int, int]],
+    facts: _PageFacts,
 ) -> Article:
     head = d.headline
-    paragraphs: list[str] = []
-    subheadings: list[str] = []
-    captions: list[str] = []
-    box_list: list[Box] = []
-    tables: list[Table] = []
-    extras: list[str] = []
-    credit = Credit()
-    byline_text = ""
-    in_headline = set()
-    if head.title:
-        # The heading block's units are consumed by the headline fields.
-        k = d.start_unit
-        while k < len(units) and units[k].kind == "heading" and units[k] in d.units:
-            in_headline.add(id(units[k]))
-            k += 1
-    byline_names: tuple[str, ...] = (head.author,) if head.author else ()
-    if head.author:
-        byline_text = head.author
-
-    pending_items: list[str] = []
-    pending_title = ""
-
-    def flush_items() -> None:
-        nonlocal pending_items, pending_title
-        if pending_items:
-            box_list.append(Box(pending_title, tuple(pending_items)))
-        elif pending_title:
-            subheadings.append(pending_title)
-            paragraphs.append(pending_title)
-        pending_items, pending_title = [], ""
-
-    unit_index = {id(u): k for k, u in enumerate(units)}
-    current_box: tuple[int, int] | None = None
-    box_lines: list[str] = []
-    box_title = ""
-    table_rows: list[tuple[str, ...]] = []
-    table_title = ""
-
-    def flush_table(note: str = "") -> None:
-        nonlocal table_rows, table_title
-        if table_rows:
-            tables.append(Table(table_title, tuple(table_rows), note))
-        table_rows, table_title = [], ""
-
-    def flush_box() -> None:
-        nonlocal box_lines, box_title, current_box
-        if box_title or box_lines:
-            box_list.append(Box(box_title, tuple(box_lines)))
-        box_lines, box_title, current_box = [], "", None
-
-    for u in d.units:
-        if id(u) in in_headline:
+    parts = _Parts(byline_text=head.author)
+    skip = _headline_units(d, units)
+    for k in d.units:
+        if k in skip:
             continue
-        k = unit_index[id(u)]
         span = next(((a, b) for a, b in boxes if a <= k < b), None)
-        text = u.text
         if span is not None:
-            if span != current_box:
-                flush_items()
-                flush_box()
-                current_box = span
-            if u.kind == "table":
-                if not table_rows:
-                    table_title, box_title = box_title, ""
-                table_rows.append(tuple(c.strip() for c in u.raw[0].strip("\n").split("\t")))
-            elif u.kind == "source_note" and table_rows:
-                flush_table(text)
-            elif u.kind == "heading" and not box_title and not box_lines:
-                box_title = text
-            else:
-                box_lines.append(text)
-            continue
-        if current_box is not None:
-            flush_table()
-            flush_box()
-        if u.kind == "table":
-            table_rows.append(tuple(c.strip() for c in u.raw[0].strip("\n").split("\t")))
-            continue
-        if table_rows and u.kind == "source_note":
-            flush_table(text)
-            continue
-        flush_table()
-        if u.kind == "item":
-            pending_items.append(text)
-            continue
-        if u.kind == "heading":
-            flush_items()
-            pending_title = text
-            continue
-        flush_items()
-        if u.kind == "caption":
-            captions.append(text)
-        elif u.kind == "byline" and not byline_text:
-            c = byline_credit(text)
-            byline_text = c.printed
-            byline_names = byline_names or c.names
-            credit = Credit(c.source or credit.source, byline_names, c.city or credit.city)
-        elif u.kind in ("body", "field"):
-            mc = marker_credit(text) if not paragraphs else None
-            if mc:
-                credit = Credit(mc.source, mc.names or byline_names, mc.city, mc.printed)
-                byline_names = byline_names or mc.names
-            paragraphs.append(text)
+            parts.add_boxed(units[k], span)
         else:
-            extras.append(text)
-    flush_items()
-    flush_table()
-    flush_box()
-    all_lines = [ln for u in d.units for ln in u.lines]
+            parts.add(units[k])
+    parts.close()
+    if head.title and parts.paragraphs and _same_words(parts.paragraphs[0], head.title):
+        # A web page that prints its headline twice: the copy is not the lead.
+        parts.extras.insert(0, parts.paragraphs.pop(0))
+    credit = _article_credit(parts, facts)
+    reporters = (head.author,) if head.author else credit.reporters
     title = head.title
     if not title:
-        first = next((p for p in paragraphs), next((c for c in captions), page.path))
+        first = next(iter(parts.paragraphs), next(iter(parts.captions), page.path))
         title = _lead_title(first)
+    all_lines = [ln for k in d.units for ln in units[k].lines]
     return Article(
         id=article_id(page.path, n),
         path=page.path,
@@ -770,15 +817,39 @@ def _build(
         title=title,
         kicker=head.kicker,
         subtitle=head.subtitle,
-        byline=tuple(byline_names),
-        byline_text=byline_text,
-        dateline=credit.city,
+        byline=tuple(reporters),
+        byline_text=parts.byline_text,
+        dateline=credit.dateline,
         source=credit.source,
+        agency=credit.agency,
+        date=_article_date(credit, parts, facts),
+        page_header=facts.header,
         title_printed=bool(head.title),
-        paragraphs=tuple(paragraphs),
-        subheadings=tuple(subheadings),
-        captions=tuple(captions),
-        boxes=tuple(box_list),
-        tables=tuple(tables),
-        extras=tuple(extras),
+        paragraphs=tuple(parts.paragraphs),
+        subheadings=tuple(parts.subheadings),
+        captions=tuple(parts.captions),
+        boxes=tuple(parts.boxes),
+        tables=tuple(parts.tables),
+        extras=tuple(parts.extras),
     )
+
+
+def _same_words(a: str, b: str) -> bool:
+    squeeze = re.compile(r"\s+")
+    return squeeze.sub("", a) == squeeze.sub("", b)
+
+
+def segment_page(page: Page) -> list[Article]:
+    """Cut one page into its articles; every non-empty line lands in exactly one article, or in
+    the page's frame (its running header and footer), which every article carries."""
+    units = reflow_paragraphs(page.lines)
+    if not units:
+        return []
+    drafts, boxes = _cut_drafts(units)
+    facts = _page_facts(units)
+    articles = [_build(page, n, d, units, boxes, facts) for n, d in enumerate(drafts, start=1)]
+    page_source = Counter(a.source for a in articles if a.source).most_common(1)
+    if page_source:
+        src = page_source[0][0]
+        articles = [a if a.source else replace(a, source=src) for a in articles]
+    return articles
