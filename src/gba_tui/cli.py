@@ -43,6 +43,8 @@ def article_summary(a: Article) -> dict[str, Any]:
         "kicker": a.kicker,
         "subtitle": a.subtitle,
         "dateline": a.dateline,
+        "date": a.date,
+        "agency": a.agency,
         "path": a.path,
         "line_start": a.line_start,
         "line_end": a.line_end,
@@ -68,6 +70,7 @@ def article_detail(a: Article) -> dict[str, Any]:
             "byline_text": a.byline_text,
             "title_printed": a.title_printed,
             "extras": list(a.extras),
+            "page_header": list(a.page_header),
         }
     )
     return out

@@ -1,9 +1,10 @@
 """Who printed a report, who wrote it, where and when it was filed.
 
-Chinese news prints this in a few grammars, whatever the outlet: a marker (【大公報訊】, 北京商报讯),
-a wire dateline (新华社广州6月11日电), a bracketed credit (（中央社記者張三香港22日電）), a byline line
-(大公報記者 毛麗娟), a web header (時間：… 來源：…) or an end byline (（本報記者 張三）). The outlet is
-recognised by its grammar (…社, …報, …網, …新聞, …台) and named through a reviewed table of aliases.
+Chinese news prints this in a few grammars, whatever the outlet: a marker (【大公報訊】,
+北京商报讯), a wire dateline (新华社广州6月11日电), a bracketed credit
+(（中央社記者張三香港22日電）), a byline line (大公報記者 毛麗娟), a web header
+(時間：… 來源：…) or an end byline (（本報記者 張三）). The outlet is recognised by its grammar
+(…社, …報, …網, …新聞, …台) and named through a reviewed table of aliases.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ _RUN_IN = re.compile(
     rf"(?:{_REPORT})?\s*[：:]"
 )
 _VIA_AGENCY = re.compile(rf"^\s*(?:據|据)\s*(?P<outlet>{_OUTLET})\s*(?:{_REPORT})")
-# A byline on its own line: 大公報記者 毛麗娟, ●香港文匯報記者 黃寶儀 廣州報道, 文/記者 張三, 本报记者 李四
+# A byline on its own line: 大公報記者 毛麗娟, ●香港文匯報記者 黃寶儀 廣州報道,
+# 文/記者 張三, 本报记者 李四
 _BYLINE_LINE = re.compile(
     rf"^[●■◆]?\s*(?:文\s*[/／]\s*)?(?P<outlet>[{_HAN}A-Za-z0-9]{{0,12}}?)(?:全媒體|全媒体)?"
     r"(?P<role>(?:首席|特約|特约|見習|见习)?(?:記者|记者|通訊員|通讯员))\s*(?P<rest>[^，。：:；]{1,30})$"
@@ -90,9 +92,11 @@ _BYLINE_LINE = re.compile(
 _DESK_BYLINE = re.compile(
     rf"^(?P<outlet>[{_HAN}]{{2,10}}?)(?:綜合報道|综合报道|綜合报道|編譯|编译|特稿|專電|专电)$"
 )
-# 時間：2024-08-31 08:42 來源：香港商報 / 来源：新华网 2024年08月31日 / 責任編輯：X 2024-08-31 來源: 網
+# 時間：2024-08-31 08:42 來源：香港商報 / 来源：新华网 2024年08月31日 /
+# 責任編輯：X 2024-08-31 來源: 網
 _WEB_LABEL = re.compile(
-    r"(?:^|(?<=[\s|｜/\d]))(?P<label>發布時間|发布时间|更新時間|更新时间|時間|时间|日期|來源|来源|作者|記者|记者|責任編輯|责任编辑|編輯|编辑)"
+    r"(?:^|(?<=[\s|｜/\d]))(?P<label>發布時間|发布时间|更新時間|更新时间|時間|时间|日期|來源|来源"
+    r"|作者|記者|记者|責任編輯|责任编辑|編輯|编辑)"
     r"\s*[：:]\s*"
 )
 _WEB_DATETIME = re.compile(
@@ -258,7 +262,12 @@ def _reporters_after(text: str, credit: Credit) -> Credit:
     """The reporters' group that follows a marker or dateline, bracketed or run in."""
     g = _GROUP.match(text)
     if g and re.match(r"\s*\S{0,12}?(?:記者|记者|通訊員|通讯员)|\s*\S{0,4}[/／]", g.group("rest")):
-        names, place = split_reporters(g.group("rest"))
+        rest = g.group("rest")
+        if not re.search(_CLOSE + "$", g.group(0)):
+            # 香港中通社3月9日電(記者 楊明恩香港… : an unclosed credit runs into the text; take
+            # the first name after the role (three characters, the common length).
+            rest = re.sub(rf"^(.*?(?:記者|记者)[\s:：/／]*[{_HAN}]{{3}}).*$", r"\1", rest)
+        names, place = split_reporters(rest)
         return replace(
             credit,
             reporters=names,
@@ -326,7 +335,7 @@ def byline_credit(line: str) -> Credit | None:
     m = _BYLINE_LINE.match(s)
     if m:
         rest = m.group("rest").strip()
-        # "記者 毛麗娟" or "記者盧靜怡廣州報道": a short run of names, not a sentence about reporters.
+        # "記者 毛麗娟" or "記者盧靜怡廣州報道": a short run of names, not a sentence.
         if len(rest) > 20 or re.search(r"[，。；,;]", rest):
             return None
         names, place = split_reporters(m.group("role") + " " + rest)
@@ -369,7 +378,8 @@ def web_header_credit(line: str) -> Credit:
     """Source, author and publication date from a web header line."""
     s = line.strip()
     parts = list(_WEB_LABEL.finditer(s))
-    source, reporters = "", ()
+    source = ""
+    reporters: tuple[str, ...] = ()
     for k, m in enumerate(parts):
         end = parts[k + 1].start() if k + 1 < len(parts) else len(s)
         value = _WEB_DATETIME.sub("", s[m.end() : end]).strip(" |｜/　")

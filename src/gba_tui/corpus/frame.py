@@ -1,8 +1,9 @@
 """The page's frame: running headers and footers (paper, date, edition, section), not articles.
 
-A PDF's text keeps the line every newspaper page carries at its top or foot — `香港商報 2024年8月31日
-星期六 A04 大灣區`, `南方日报/2025 年/4 月/11 日/第 005 版`, `- 5 -`. It says where and when the page was
-printed: metadata for every article on the page, never a headline or a kicker.
+A PDF's text keeps the line every newspaper page carries at its top or foot —
+`香港商報 2024年8月31日 星期六 A04 大灣區`, `南方日报/2025 年/4 月/11 日/第 005 版`, `- 5 -`.
+It says where and when the page was printed: metadata for every article on the page, never a
+headline or a kicker.
 """
 
 from __future__ import annotations

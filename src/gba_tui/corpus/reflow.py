@@ -17,7 +17,8 @@ _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+|[ \t\u3000]+(?=[{_CJK}])"
 # In a credit a space separates names (记者 朱贺 何俊杰): it is not extraction damage there.
 _CREDIT_SPAN = re.compile(
     r"(?:記者|记者|通訊員|通讯员|實習生|实习生|攝影|摄影)[ \t\u3000]*"
-    r"[\u4e00-\u9fff]{2,4}(?:[ \t\u3000]+[\u4e00-\u9fff]{2,4}){1,5}(?=[ \t\u3000]*(?:[）)】〕\]：:]|報道|报道))"
+    r"[\u4e00-\u9fff]{2,4}(?:[ \t\u3000]+[\u4e00-\u9fff]{2,4}){1,5}"
+    r"(?=[ \t\u3000]*(?:[）)】〕\]：:]|報道|报道))"
 )
 _HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 

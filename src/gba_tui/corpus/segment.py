@@ -133,9 +133,11 @@ def _is_heading_line(s: str) -> bool:
 
 
 def _opens_lead(s: str) -> bool:
-    """Whether a line opens a report with its credit (新华社广州6月11日电, 【大公報訊】, （中央社…）)."""
+    """Whether a line opens a report with its credit (新华社广州6月11日电, 【大公報訊】)."""
     credit = lead_credit(s)
-    return credit is not None and bool(credit.source or credit.agency or credit.filed)
+    return credit is not None and bool(
+        credit.source or credit.agency or credit.filed or credit.reporters
+    )
 
 
 def _line_kind(s: str) -> UnitKind:
@@ -308,8 +310,8 @@ def _continues(
 
 
 def _stands_alone(cur: Unit, last: str, s: str, wrap: int | None) -> bool:
-    """A page's first line, short and without a closing stop, before a much longer one on a page
-    of one line per paragraph: a headline with a comma or a question mark, not a wrapped sentence."""
+    """A page's first line, short and without a closing stop, before a much longer one on a
+    page of one line per paragraph: a headline with a comma or a question mark, not a wrap."""
     if wrap or cur.kind != "body" or len(cur.lines) != 1 or last[-1] in _RUNS_ON:
         return False
     if len(last) > _HEADLINE_MAX or "。" in last:
@@ -390,12 +392,20 @@ class Headline:
     decks: int = 0  # how many printed units the block had: more than one marks a new article
 
 
+def _one_headline(before: str, after: str) -> bool:
+    """Whether two adjacent heading lines are one headline printed over two lines. A columnist's
+    name under the headline is not part of it, nor is a column's short tag above it."""
+    if len(before) + len(after) > 30 or _is_author(after):
+        return False
+    return not (len(before) <= 6 and len(after) >= 2 * len(before))
+
+
 def _heading_texts(block: list[Unit]) -> list[str]:
     """Join a headline printed over two adjacent lines; keep separate decks apart."""
     texts: list[str] = []
     for u in block:
         t = u.text.strip()
-        if texts and not u.gap_before and len(texts[-1]) + len(t) <= 30:
+        if texts and not u.gap_before and _one_headline(texts[-1], t):
             texts[-1] = f"{texts[-1]} {t}"
         else:
             texts.append(t)
