@@ -62,13 +62,15 @@ _NAME_SEPARATORS = re.compile(
 _TRAILING_REPORT = re.compile(rf"(?:{_DATE})?{_FILED}?$")
 
 # 【大公報訊】, 【香港商報網訊】, 【澳門日報消息】
-_BRACKET_MARKER = re.compile(rf"^\s*【(?P<outlet>[^】]{{2,14}}?)(?:{_REPORT})】")
+_BRACKET_MARKER = re.compile(
+    rf"^\s*【(?:(?P<outlet>[^】]{{2,14}}?)(?:{_REPORT})|(?P<bare>{_OUTLET}))】"
+)
 # 北京商报讯, 南方日报讯, 本報訊, 央视网消息 at the start of a lead.
 _PLAIN_MARKER = re.compile(rf"^\s*(?P<outlet>{_OUTLET})(?:{_REPORT})(?=[\s（(【:：記记]|$)")
 # 新华社广州6月11日电, 據新華社香港8月31日電, 中新网深圳4月23日电, 香港中通社3月9日電
 _WIRE = re.compile(
-    rf"^\s*(?P<via>據|据)?\s*(?P<outlet>{_OUTLET})\s*(?P<city>[{_HAN}]{{0,6}}?)\s*"
-    rf"(?P<date>{_DATE})\s*(?:{_FILED})"
+    rf"^\s*【?\s*(?P<via>據|据)?\s*(?P<outlet>{_OUTLET})\s*[／/]?\s*(?P<city>[{_HAN}]{{0,6}}?)\s*"
+    rf"(?P<date>{_DATE})\s*(?:{_FILED})\s*】?"
 )
 # （中央社記者張謙香港22日電）, (香港文匯網記者 李紫妍), （記者 張三）
 _BRACKET_CREDIT = re.compile(
@@ -86,7 +88,7 @@ _VIA_AGENCY = re.compile(rf"^\s*(?:據|据)\s*(?P<outlet>{_OUTLET})\s*(?:{_REPOR
 # A byline on its own line: 大公報記者 毛麗娟, ●香港文匯報記者 黃寶儀 廣州報道,
 # 文/記者 張三, 本报记者 李四
 _BYLINE_LINE = re.compile(
-    rf"^[●■◆]?\s*(?:文\s*[/／]\s*)?(?P<outlet>[{_HAN}A-Za-z0-9]{{0,12}}?)(?:全媒體|全媒体)?"
+    rf"^[●■◆]?\s*(?:文\s*[/／]\s*)?(?P<outlet>[{_HAN}A-Za-z0-9 ]{{0,14}}?)\s*(?:全媒體|全媒体)?"
     r"(?P<role>(?:首席|特約|特约|見習|见习)?(?:記者|记者|通訊員|通讯员))\s*(?P<rest>[^，。：:；]{1,30})$"
 )
 _DESK_BYLINE = re.compile(
@@ -188,7 +190,7 @@ def find_outlet(name: str) -> Outlet | None:
 def canonical_source(name: str) -> str:
     """An outlet's name as the table names it (大公网 → 大公報); unknown ones in Traditional."""
     name = name.strip().strip("●■◆ ")
-    if name in ("", "本報", "本报", "本網", "本网"):
+    if name in ("", "本報", "本报", "本網", "本网", "本刊"):
         return ""
     outlet = find_outlet(name)
     if outlet is not None:
@@ -224,7 +226,8 @@ def split_reporters(text: str) -> tuple[tuple[str, ...], str]:
         return (), ""  # 記者 張三 攝: a photographer's credit
     text, place = _strip_place(text)
     names: list[str] = []
-    role = "記者"
+    # Words before the first role (新華社記者 X, 駐香港記者 X) name the outlet or the posting.
+    role = "" if _ROLE.search(text) else "記者"
     for piece in _ROLE.split(text):
         piece = piece.strip(" :：/／")
         if not piece:
@@ -295,7 +298,8 @@ def lead_credit(paragraph: str) -> Credit | None:
     """The credit a report's lead opens with, or None when it opens with plain text."""
     m = _BRACKET_MARKER.match(paragraph)
     if m:
-        credit = Credit(source=canonical_source(m.group("outlet")), printed=m.group(0))
+        outlet = m.group("outlet") or m.group("bare")
+        credit = Credit(source=canonical_source(outlet), printed=m.group(0))
         return _reporters_after(paragraph[m.end() :], credit)
     m = _WIRE.match(paragraph)
     if m:
