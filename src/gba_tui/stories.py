@@ -1,0 +1,254 @@
+"""One story, every paper: reprints and edited versions of a report, found across scripts.
+
+A wire runs in Simplified on the mainland and in Traditional in Hong Kong; a press release is
+reprinted by half the outlets; each paper cuts, adds a local paragraph or rewrites the headline.
+Compared after script folding, the copies share most of their character shingles. MinHash
+signatures with banded locality-sensitive hashing find candidate pairs without comparing every
+pair; each candidate is then checked on the texts themselves: the share of the shorter copy's
+shingles found in the other (containment) and of its sentences.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from gba_tui.text.script import fold_script
+
+SHINGLE = 5  # characters: long enough that two reports of one event rarely share many
+PERMUTATIONS = 64
+BANDS = 32  # of two rows: a pair with resemblance 0.25 becomes a candidate 87% of the time
+ROWS = PERMUTATIONS // BANDS
+
+# Measured on the annotated pairs of the development set (benchmarks/story_quality.py).
+REPRINT_CONTAINMENT = 0.8
+STORY_CONTAINMENT = 0.45
+STORY_SENTENCES = 0.3
+MIN_CHARS = 80  # a caption-sized text says too little to be called a copy of anything
+
+Level = Literal["reprint", "story"]
+Change = Literal["same", "added", "cut", "reworded"]
+
+_KEEP = re.compile(r"[\w]", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+")
+
+_rng = np.random.default_rng(20251223)
+_MULT = (_rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)).astype(
+    np.uint64
+)
+_ADD = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+
+
+def comparable(text: str) -> str:
+    """Folded to one script, lower-cased, letters and digits only: what copies share."""
+    return "".join(_KEEP.findall(fold_script(text).lower()))
+
+
+def shingles(text: str) -> set[str]:
+    t = comparable(text)
+    return {t[i : i + SHINGLE] for i in range(max(0, len(t) - SHINGLE + 1))}
+
+
+def signature(text: str) -> tuple[int, ...]:
+    """A MinHash signature of the text's shingles (empty for a text too short to compare)."""
+    t = comparable(text)
+    if len(t) < MIN_CHARS:
+        return ()
+    hashes = np.fromiter(
+        (zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(len(t) - SHINGLE + 1)),
+        dtype=np.uint64,
+    )
+    hashes = np.unique(hashes)
+    # Multiply-shift hashing: one random odd multiplier per permutation, overflow wraps.
+    with np.errstate(over="ignore"):
+        permuted = hashes[:, None] * _MULT[None, :] + _ADD[None, :]
+    return tuple(int(v) for v in (permuted >> np.uint64(32)).min(axis=0))
+
+
+def band_keys(sig: Sequence[int]) -> list[int]:
+    """One key per band: articles that share any key are candidates."""
+    keys = []
+    for b in range(BANDS if sig else 0):
+        chunk = ",".join(str(v) for v in sig[b * ROWS : (b + 1) * ROWS])
+        keys.append(zlib.crc32(f"{b}:{chunk}".encode()))
+    return keys
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _sentence_keys(text: str) -> set[str]:
+    return {k for s in sentences(text) if len(k := comparable(s)) >= 8}
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """How much of the shorter copy the longer one holds."""
+
+    containment: float  # share of the shorter text's shingles in the other
+    sentences: float  # share of the shorter text's sentences found whole in the other
+
+    @property
+    def level(self) -> Level | None:
+        if self.containment >= REPRINT_CONTAINMENT:
+            return "reprint"
+        if self.containment >= STORY_CONTAINMENT and self.sentences >= STORY_SENTENCES:
+            return "story"
+        return None
+
+
+def likeness(a: str, b: str) -> Likeness:
+    sa, sb = shingles(a), shingles(b)
+    if not sa or not sb:
+        return Likeness(0.0, 0.0)
+    containment = len(sa & sb) / min(len(sa), len(sb))
+    ka, kb = _sentence_keys(a), _sentence_keys(b)
+    shared = len(ka & kb) / min(len(ka), len(kb)) if ka and kb else 0.0
+    return Likeness(containment, shared)
+
+
+@dataclass(frozen=True)
+class Story:
+    """Copies of one report: the id is the earliest copy's article id."""
+
+    id: str
+    members: tuple[str, ...]  # article ids, earliest first
+    level: Level  # "reprint" when every copy is the same text, else "story"
+
+
+@dataclass(frozen=True)
+class Stories:
+    """The groups of a corpus, by article id; articles in no group are their own story."""
+
+    groups: tuple[Story, ...]
+
+    def of(self, article_id: str) -> Story | None:
+        return self._index().get(article_id)
+
+    def _index(self) -> dict[str, Story]:
+        index = self.__dict__.get("_by_article")
+        if index is None:
+            index = {m: s for s in self.groups for m in s.members}
+            object.__setattr__(self, "_by_article", index)
+        return index
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        root = self.parent.setdefault(x, x)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while x != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def candidate_pairs(signatures: dict[str, tuple[int, ...]]) -> set[tuple[str, str]]:
+    """Pairs of articles sharing a band key."""
+    buckets: dict[int, list[str]] = {}
+    for aid, sig in signatures.items():
+        for key in band_keys(sig):
+            buckets.setdefault(key, []).append(aid)
+    pairs: set[tuple[str, str]] = set()
+    for members in buckets.values():
+        if 1 < len(members) <= 200:  # a bucket of hundreds is boilerplate, not a story
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def group_stories(
+    texts: dict[str, str],
+    order: Iterable[str] | None = None,
+    signatures: dict[str, tuple[int, ...]] | None = None,
+) -> Stories:
+    """Group articles (id → text) into stories. order: the ids earliest first (by date, then
+    page order), which names each story after its earliest copy."""
+    sigs = signatures if signatures is not None else {a: signature(t) for a, t in texts.items()}
+    union = _Union()
+    levels: dict[tuple[str, str], Level] = {}
+    for a, b in sorted(candidate_pairs(sigs)):
+        found = likeness(texts[a], texts[b]).level
+        if found is not None:
+            union.join(a, b)
+            levels[(a, b)] = found
+    rank = {aid: n for n, aid in enumerate(order if order is not None else sorted(texts))}
+    groups: dict[str, list[str]] = {}
+    for aid in texts:
+        if aid in union.parent:
+            groups.setdefault(union.find(aid), []).append(aid)
+    stories = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda m: (rank.get(m, len(rank)), m))
+        inside = [lv for (a, b), lv in levels.items() if a in members and b in members]
+        level: Level = "reprint" if all(lv == "reprint" for lv in inside) else "story"
+        stories.append(Story(members[0], tuple(members), level))
+    stories.sort(key=lambda s: rank.get(s.id, len(rank)))
+    return Stories(tuple(stories))
+
+
+# ---------------------------------------------------------------- what each copy changed
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """One row of a comparison: a sentence both copies print, or one only one of them has."""
+
+    change: Change
+    left: str  # the sentence in the first copy ("" when it was added in the second)
+    right: str  # the sentence in the second copy ("" when the second cut it)
+
+
+def compare(left: str, right: str) -> list[Aligned]:
+    """Two copies aligned sentence by sentence after folding: what the second added, cut or
+    reworded. Sentences are matched on their folded letters, so script does not count."""
+    ls, rs = sentences(left), sentences(right)
+    lk, rk = [comparable(s) for s in ls], [comparable(s) for s in rs]
+    rows: list[Aligned] = []
+    matcher = difflib.SequenceMatcher(None, lk, rk, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pairs = zip(range(i1, i2), range(j1, j2), strict=True)
+            rows += [Aligned("same", ls[i], rs[j]) for i, j in pairs]
+            continue
+        rows += _pair_changed(ls[i1:i2], lk[i1:i2], rs[j1:j2], rk[j1:j2])
+    return rows
+
+
+def _pair_changed(ls: list[str], lk: list[str], rs: list[str], rk: list[str]) -> list[Aligned]:
+    """Within a changed stretch, a sentence much like one on the other side was reworded; the
+    rest were cut or added."""
+    rows: list[Aligned] = []
+    j = 0
+    for i, key in enumerate(lk):
+        best, best_ratio = None, 0.0
+        for jj in range(j, len(rk)):
+            ratio = difflib.SequenceMatcher(None, key, rk[jj], autojunk=False).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = jj, ratio
+        if best is not None and best_ratio >= 0.6:
+            rows += [Aligned("added", "", rs[k]) for k in range(j, best)]
+            rows.append(Aligned("reworded", ls[i], rs[best]))
+            j = best + 1
+        else:
+            rows.append(Aligned("cut", ls[i], ""))
+    rows += [Aligned("added", "", rs[k]) for k in range(j, len(rs))]
+    return rows

@@ -1,0 +1,72 @@
+"""Stories: a wire and its reprints grouped across scripts; different reports of one event apart.
+
+The texts are our own, written in the shape such copies take: a Simplified wire, a Traditional
+paper that runs it with a local paragraph added, and another reporter's own account."""
+
+from __future__ import annotations
+
+from gba_tui.stories import compare, group_stories, likeness, signature
+
+WIRE = (
+    "新华社香港12月22日电（记者 林晓）河套深港科技创新合作区香港园区22日举行开园仪式，"
+    "首批三座大楼投入使用，已有六十多家科技企业签约进驻。"
+    "香港特区政府表示，园区将聚焦人工智能、生命健康和新材料三大领域，与深圳园区协同发展。"
+    "负责园区运营的公司介绍，进驻企业中约三成来自海外，其余来自香港本地和内地。"
+    "园区还将设立跨境科研数据服务平台，方便两地科研人员共享实验数据。"
+)
+REPRINT = (
+    "新華社香港12月22日電（記者 林曉）河套深港科技創新合作區香港園區22日舉行開園儀式，"
+    "首批三座大樓投入使用，已有六十多家科技企業簽約進駐。"
+    "香港特區政府表示，園區將聚焦人工智能、生命健康和新材料三大領域，與深圳園區協同發展。"
+    "負責園區運營的公司介紹，進駐企業中約三成來自海外，其餘來自香港本地和內地。"
+    "園區還將設立跨境科研數據服務平台，方便兩地科研人員共享實驗數據。"
+    "本港創科界人士普遍歡迎，認為園區可為本地大學的研究成果提供落地空間。"
+)
+OTHER_REPORT = (
+    "（本報記者 周敏）落馬洲河套區昨日迎來一個重要時刻：港深創新及科技園首期正式開幕。"
+    "記者在現場看到，不少初創企業的年輕研究員已在實驗室內忙碌，"
+    "一名從事藥物研發的博士生說，以後往返深圳做實驗只需十多分鐘。"
+    "有議員在典禮後表示，希望政府盡快公布第二期的招標時間表，吸引更多企業落戶。"
+)
+
+
+def test_a_simplified_wire_and_its_traditional_reprint_form_one_story():
+    stories = group_stories({"wire": WIRE, "reprint": REPRINT, "own": OTHER_REPORT})
+    (story,) = stories.groups
+    assert set(story.members) == {"wire", "reprint"}
+    assert stories.of("own") is None
+    assert stories.of("reprint") == story
+
+
+def test_earliest_copy_names_the_story():
+    stories = group_stories({"b": REPRINT, "a": WIRE}, order=["b", "a"])
+    assert stories.groups[0].id == "b" and stories.groups[0].members == ("b", "a")
+
+
+def test_compare_shows_the_local_paragraph_the_reprint_added():
+    rows = compare(WIRE, REPRINT)
+    added = [r.right for r in rows if r.change == "added"]
+    assert added == ["本港創科界人士普遍歡迎，認為園區可為本地大學的研究成果提供落地空間。"]
+    assert all(r.change in ("same", "added") for r in rows)
+    assert sum(r.change == "same" for r in rows) == 4
+
+
+def test_compare_sees_a_reworded_sentence_and_a_cut():
+    edited = WIRE.replace("已有六十多家科技企业签约进驻", "已有逾六十家科技企业签约进驻").replace(
+        "园区还将设立跨境科研数据服务平台，方便两地科研人员共享实验数据。", ""
+    )
+    rows = compare(WIRE, edited)
+    assert [r.change for r in rows].count("reworded") == 1
+    assert [r.left for r in rows if r.change == "cut"] == [
+        "园区还将设立跨境科研数据服务平台，方便两地科研人员共享实验数据。"
+    ]
+
+
+def test_different_reports_of_the_same_event_stay_apart():
+    assert likeness(WIRE, OTHER_REPORT).level is None
+    assert group_stories({"wire": WIRE, "own": OTHER_REPORT}).groups == ()
+
+
+def test_signature_is_the_same_in_both_scripts_and_empty_for_a_caption():
+    assert signature(WIRE) == signature(WIRE.replace("园区", "園區"))
+    assert signature("市民在展館參觀。") == ()
