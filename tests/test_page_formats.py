@@ -282,7 +282,8 @@ def test_paper_running_a_wire_keeps_both():
     )
     (article,) = page(text)
     assert (article.source, article.agency) == ("澳門日報", "新華社")
-    assert article.date == "2025-05-06" and article.dateline == "澳門"
+    # The report's day is its dateline's, in the month and year the page header prints.
+    assert article.date == "2025-05-05" and article.dateline == "澳門"
 
 
 def test_dateline_day_with_the_months_and_year_of_a_web_page():
@@ -291,8 +292,18 @@ def test_dateline_day_with_the_months_and_year_of_a_web_page():
         "《人民日报》（2025年03月06日 第 04 版）\n"
     )
     (article,) = page(text)
-    assert article.date == "2025-03-06"
+    assert article.date == "2025-03-05"  # the dateline's day, the year from the citation
     assert article.title == "国务院今日提出支持粤港澳大湾区建设国际科技创新中心"
+
+
+def test_a_day_alone_in_the_dateline_takes_the_pages_month():
+    text = (
+        "香港新報 2025年4月1日 星期二 A2\n\n"
+        "港大團隊研發新電池\n\n"
+        "（中央社記者鍾佑貞香港31日電）香港大學團隊今天公布一款新型固態電池，充電時間縮短一半。\n"
+    )
+    (article,) = page(text)
+    assert article.date == "2025-03-31"
 
 
 # ---------------------------------------------------------------- reports without a headline

@@ -34,27 +34,10 @@ _REPORT = r"(?:報道|报道|報導|报导|綜合報道|综合报道|專訊|专�
 _FILED = r"(?:電|电|專電|专电|訊|讯|消息|報道|报道|報導|报导|綜合外電報導|综合外电报道)"
 _DATE = rf"(?:(?:{_D}{{4}}年)?(?:{_D}{{1,2}}月)?{_D}{{1,2}}日)"
 
-# Roles that put a name in the byline; photographers and editors are credited but did not report.
-_REPORTER_ROLES = (
-    "首席記者 首席记者 特約記者 特约记者 見習記者 见习记者 全媒體記者 全媒体记者 記者 记者 "
-    "通訊員 通讯员 實習生 实习生 特派員 特派员 撰文 文"
-).split()
-_OTHER_ROLES = (
-    "攝影記者 摄影记者 攝影 摄影 攝 摄 圖 图 視頻 视频 責任編輯 责任编辑 編輯 编辑 校對 校对 整理"
-).split()
-# A one-character role (文/, 圖／, 攝：) only before its slash or colon: 文 and 圖 start names too.
-_ROLE = re.compile(
-    "("
-    + "|".join(
-        sorted(
-            (re.escape(r) for r in _REPORTER_ROLES + _OTHER_ROLES if len(r) > 1),
-            key=len,
-            reverse=True,
-        )
-    )
-    + r"|[文圖图攝摄](?=\s*[/／:：])"
-    + ")"
-)
+# Roles that put a name in the byline and those that do not (data/credit_roles.tsv).
+_ONE_CHARACTER_ROLES = r"|[文圖图攝摄](?=\s*[/／:：])"  # 文 and 圖 start names too: only before / or :
+
+
 _PHOTO_CREDIT_END = re.compile(r"(?:攝|摄|供圖|供图)$")
 _NAME_SEPARATORS = re.compile(
     r"[、，,；;/／|｜\s]+|(?<=[" + _HAN + r"]{2})[和及與与](?=[" + _HAN + r"]{2})"
@@ -66,7 +49,10 @@ _BRACKET_MARKER = re.compile(
     rf"^\s*【(?:(?P<outlet>[^】]{{2,14}}?)(?:{_REPORT})|(?P<bare>{_OUTLET}))】"
 )
 # 北京商报讯, 南方日报讯, 本報訊, 央视网消息 at the start of a lead.
-_PLAIN_MARKER = re.compile(rf"^\s*(?P<outlet>{_OUTLET})(?:{_REPORT})(?=[\s（(【:：記记]|$)")
+_PLAIN_MARKER = re.compile(
+    rf"^\s*(?P<outlet>{_OUTLET}|[{_HAN}]{{2,8}}(?=消息\s*[（(][^）)]{{0,8}}(?:記者|记者)))"
+    rf"(?:{_REPORT})(?=[\s（(【:：記记]|$)"
+)
 # 新华社广州6月11日电, 據新華社香港8月31日電, 中新网深圳4月23日电, 香港中通社3月9日電
 _WIRE = re.compile(
     rf"^\s*【?\s*(?P<via>據|据)?\s*(?P<outlet>{_OUTLET})\s*[／/]?\s*(?P<city>[{_HAN}]{{0,6}}?)\s*"
@@ -181,6 +167,29 @@ def dateline_places() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _roles() -> dict[str, str]:
+    from gba_tui.text.script import to_simplified, to_traditional
+
+    roles: dict[str, str] = {}
+    for line in _data_lines("credit_roles.tsv"):
+        role, kind = line.split("\t")[:2]
+        for form in (role, to_simplified(role), to_traditional(role)):
+            roles.setdefault(form, kind)
+    return roles
+
+
+@lru_cache(maxsize=1)
+def _reporter_roles() -> frozenset[str]:
+    return frozenset(r for r, kind in _roles().items() if kind == "reporter") | {"文"}
+
+
+@lru_cache(maxsize=1)
+def _role_pattern() -> re.Pattern[str]:
+    words = sorted((re.escape(r) for r in _roles() if len(r) > 1), key=len, reverse=True)
+    return re.compile("(" + "|".join(words) + _ONE_CHARACTER_ROLES + ")")
+
+
 def find_outlet(name: str) -> Outlet | None:
     from gba_tui.text.script import fold_script
 
@@ -227,15 +236,15 @@ def split_reporters(text: str) -> tuple[tuple[str, ...], str]:
     text, place = _strip_place(text)
     names: list[str] = []
     # Words before the first role (新華社記者 X, 駐香港記者 X) name the outlet or the posting.
-    role = "" if _ROLE.search(text) else "記者"
-    for piece in _ROLE.split(text):
+    role = "" if _role_pattern().search(text) else "記者"
+    for piece in _role_pattern().split(text):
         piece = piece.strip(" :：/／")
         if not piece:
             continue
-        if _ROLE.fullmatch(piece):
+        if _role_pattern().fullmatch(piece):
             role = piece
             continue
-        if role not in _REPORTER_ROLES:
+        if role not in _reporter_roles():
             continue
         for name in _NAME_SEPARATORS.split(piece):
             name = name.strip()
@@ -368,14 +377,20 @@ def end_byline(paragraph: str) -> Credit | None:
 
 
 def is_web_header(line: str) -> bool:
-    """時間：2024-08-31 08:42 來源：香港商報: a web page's line of date, source and author."""
+    """時間：2024-08-31 08:42 來源：香港商報, 2023-09-25 12:37, [第3432期 2018-12-03發表]: a web
+    page's line of date, source and author, with little else on it."""
     s = line.strip()
     if len(s) > 90 or "。" in s:
         return False
     labels = {m.group("label") for m in _WEB_LABEL.finditer(s)}
     has_source = bool(labels & {"來源", "来源"})
-    has_time = bool(_WEB_DATETIME.search(s))
-    return (has_source and (has_time or len(s) <= 30)) or (has_time and bool(labels))
+    dated = _WEB_DATETIME.search(s)
+    if (has_source and (dated or len(s) <= 30)) or (dated and labels):
+        return True
+    if not dated:
+        return False
+    rest = _WEB_DATETIME.sub("", s)
+    return len(re.findall(rf"[{_HAN}]", rest)) <= 8 and not re.search(r"[，,；;！？!?]", rest)
 
 
 def web_header_credit(line: str) -> Credit:

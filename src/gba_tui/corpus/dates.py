@@ -48,7 +48,12 @@ class DateParts:
         if month is None:
             return self
         year = context.year
-        if context.month is not None and month > context.month:
+        if self.month is None and self.day and context.day and self.day > context.day:
+            # 31日電 on a page of 1 April: the day belongs to the month before.
+            month -= 1
+            if month == 0:
+                month, year = 12, year - 1
+        elif context.month is not None and month > context.month:
             year -= 1
         return DateParts(year, month, self.day)
 

@@ -56,8 +56,9 @@ _CAPTION_CREDIT = re.compile(
     r"|[（(][^（()）]{0,30}(?:攝|摄|供圖|供图|圖片|图片|提供|圖|图)[)）]$"
 )
 _CAPTION_WORDS = re.compile(
-    r"圖為|图为|圖片|图片|供圖|供图|攝$|摄$|新華社$|新华社$|中新社$"
-    r"|[（(][^（()）]{0,30}(?:攝|摄|供圖|供图|圖片|图片)[)）]$"
+    r"圖為|图为|圖片$|图片$|供圖|供图|攝$|摄$|新華社$|新华社$|中新社$"
+    r"|(?:攝影|摄影)[：:\s]*[\u4e00-\u9fff]{2,4}$"
+    r"|[（(][^（()）]{0,30}(?:攝|摄|供圖|供图|圖片|图片|圖源|图源)[^（()）]{0,20}[)）]$"
 )
 _SOURCE_NOTE = re.compile(r"^(?:資料來源|资料来源|來源|来源|數據來源|数据来源)[：:]")
 _FIELD_LINE = re.compile(r"^[^\s：:，。]{2,10}[：:].*[、，,]")
@@ -69,7 +70,7 @@ _LABEL_SIGNS = re.compile(r"[·‧•②③④⑤⑥①⑦⑧⑨]|[A-Za-z]{3,}")
 # A line ending in one of these runs on into the next, whatever the layout.
 _RUNS_ON = "，、：:；;「『（(《“‘—-"
 # A wire headline may hold a comma, a question mark, a colon or a dash; never a full stop.
-_HEADLINE_MAX = 40
+_HEADLINE_MAX = 56
 
 # Common surnames: an author's name printed alone under a column headline starts with one.
 _SURNAMES = set(
@@ -129,7 +130,7 @@ def _is_heading_line(s: str) -> bool:
     outside_quotes = re.sub(r"「[^」]*」|《[^》]*》|（[^）]*）|\([^)]*\)", "", s)
     if _SENTENCE_PUNCT.search(outside_quotes) or "、" in outside_quotes:
         return False
-    return byline_credit(s) is None and not _SOURCE_NOTE.match(s)
+    return byline_credit(s) is None and not _SOURCE_NOTE.match(s) and not _opens_lead(s)
 
 
 def _opens_lead(s: str) -> bool:
@@ -140,19 +141,38 @@ def _opens_lead(s: str) -> bool:
     )
 
 
+def _unclosed(s: str) -> bool:
+    """A line with a bracket opened and not closed runs on into the next: (新華社記者 / 陸蕓)."""
+    return s.count("(") + s.count("（") > s.count(")") + s.count("）")
+
+
+def _is_credit_line(s: str) -> bool:
+    """A lead's credit printed on a line of its own (中央社／ 香港3日電): it works as a byline."""
+    if len(s) > 40:
+        return False
+    credit = lead_credit(s)
+    return (
+        credit is not None
+        and not _unclosed(s)
+        and len(s) - len(credit.printed) <= 2
+        and bool(credit.source or credit.agency or credit.filed or credit.reporters)
+    )
+
+
 def _line_kind(s: str) -> UnitKind:
     if "\t" in s.strip("\t") and len([c for c in s.split("\t") if c.strip()]) >= 2:
         return "table"
     if s[0] in _CAPTION_MARKS:
         return "caption"
-    if byline_credit(s) is not None:
+    if byline_credit(s) is not None or _is_credit_line(s):
         return "byline"
     if _SOURCE_NOTE.match(s):
         return "source_note"
     if is_web_header(s):
         return "webhead"
     if s[0] in _ITEM_MARKS or re.match(r"^[-–—*]\s", s):
-        return "item"
+        # A bulleted line that describes a picture is a caption.
+        return "caption" if _CAPTION_WORDS.search(s) else "item"
     if len(s) < 160 and _CAPTION_WORDS.search(s):
         return "caption"
     if _FIELD_LINE.match(s) and len(s) < 120:
@@ -197,12 +217,31 @@ def _frame_lines(lines: list[str], nonempty: list[int]) -> dict[int, Frame]:
     return frames
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """How the page sets its text: the width it was wrapped at, and whether blank lines part
+    its paragraphs (then a blank line says nothing) or only its articles."""
+
+    wrap: int | None
+    blank_lines_part_paragraphs: bool
+    # Some extractions leave a blank line after every line: then a blank line says nothing.
+    blank_after_every_line: bool
+
+    @classmethod
+    def of(cls, lines: list[str]) -> _Layout:
+        filled = [k for k, line in enumerate(lines) if line.strip()]
+        after_blank = sum(1 for k in filled[1:] if not lines[k - 1].strip())
+        # A page that parts only its articles has a blank line every few dozen lines at most.
+        share = after_blank / max(1, len(filled))
+        return cls(wrap_width(lines), share >= 0.15, share >= 0.6)
+
+
 def reflow_paragraphs(lines: list[str]) -> list[Unit]:
     """Group a page's lines into units, joining lines that a hard wrap split."""
     nonempty = [i for i, line in enumerate(lines) if line.strip()]
     widths = [display_width(lines[i].strip()) for i in nonempty]
     frames = _frame_lines(lines, nonempty)
-    wrap = wrap_width(lines)
+    layout = _Layout.of(lines)
     units: list[Unit] = []
     prev_line = -2
     for k, i in enumerate(nonempty):
@@ -220,7 +259,10 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
         kind = _line_kind(s)
         cur = units[-1] if units else None
         opening = all(u.kind == "frame" for u in units[:-1])
-        if cur and _continues(cur, s, kind, lines, adjacent, wrap, opening):
+        after = lines[nonempty[k + 1]].strip() if k + 1 < len(nonempty) else ""
+        if kind == "heading" and after and (_opens_lead(after) or _is_credit_line(after)):
+            cur = None  # a headline over its lead never carries on the text before it
+        if cur and _continues(cur, s, kind, lines, adjacent, layout, opening):
             cur.take(i, lines[i])
             continue
         if kind == "heading":
@@ -235,8 +277,19 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
         # A bulleted line that turns out to describe a picture is a caption.
         if u.kind == "item" and _CAPTION_WORDS.search(u.text):
             u.kind = "caption"
+    _frame_web_headers(units)
     _promote_headlines(units)
     return units
+
+
+def _frame_web_headers(units: list[Unit]) -> None:
+    """Web headers above a page's first headline or text say when and where the page appeared:
+    they are the page's frame, like a printed page's header."""
+    for u in units:
+        if u.kind == "webhead":
+            u.kind = "frame"
+        elif u.kind != "frame":
+            return
 
 
 def _heading_or_column_line(
@@ -270,7 +323,7 @@ def _continues(
     kind: UnitKind,
     lines: list[str],
     adjacent: bool,
-    wrap: int | None,
+    layout: _Layout,
     opening: bool,
 ) -> bool:
     """Whether line s carries on the paragraph cur (the last line of cur ends mid-sentence)."""
@@ -278,7 +331,7 @@ def _continues(
         return False
     if kind == "caption" and cur.kind not in ("item", "caption"):
         return False
-    if cur.kind == "caption" and not adjacent:
+    if cur.kind == "caption" and not adjacent and not layout.blank_after_every_line:
         return False  # a caption ends at a blank line
     if kind in ("table", "byline", "source_note", "field", "webhead") or s[0] in (
         _CAPTION_MARKS + _ITEM_MARKS + "【"
@@ -289,7 +342,8 @@ def _continues(
     last = lines[cur.last].strip()
     if is_closed(last) or (cur.kind == "caption" and _CAPTION_CREDIT.search(last)):
         return False
-    if wrap and adjacent and len(last) < wrap - 1 and last[-1] not in _RUNS_ON:
+    wrap = layout.wrap
+    if wrap and adjacent and len(last) < wrap - 1 and last[-1] not in _RUNS_ON and not _unclosed(last):
         # On a page cut at a fixed width, a short line ends its paragraph or headline.
         return False
     if opening and _stands_alone(cur, last, s, wrap):
@@ -303,10 +357,22 @@ def _continues(
     widest = max(display_width(lines[j].strip()) for j in cur.lines[-4:])
     full = len(cur.lines) == 1 or w_last >= 0.8 * widest
     if cur.kind in ("item", "field"):
-        # List items wrap in a narrow box: one runs on only while its lines fill the box.
-        return full
+        # List items wrap in a narrow box: one runs on only while its lines fill the box,
+        # measured against the lines before it (a one-line item is not full by itself).
+        return full and w_last >= 0.8 * _recent_width(lines, cur.last)
     # Shaped text (a lead set in a triangle) narrows line by line, so allow some slack.
     return kind != "heading" or len(cur.lines) == 1 or w_last >= 0.7 * widest
+
+
+def _recent_width(lines: list[str], last: int, count: int = 4) -> int:
+    """The widest of the last few non-empty lines up to line last: the box's or column's width."""
+    widths: list[int] = []
+    k = last
+    while k >= 0 and len(widths) < count:
+        if lines[k].strip():
+            widths.append(display_width(lines[k].strip()))
+        k -= 1
+    return max(widths, default=0)
 
 
 def _stands_alone(cur: Unit, last: str, s: str, wrap: int | None) -> bool:
@@ -359,11 +425,18 @@ def _lead_title(paragraph: str) -> str:
     credit = lead_credit(paragraph)
     if credit is not None and credit.printed and paragraph.startswith(credit.printed):
         text = paragraph[len(credit.printed) :].lstrip(" ：:，,")
-    text = text.strip() or paragraph.strip()
-    clause = re.split(r"[，。；！？,;!?]", text, maxsplit=1)[0].strip()
-    if 6 <= len(clause) <= 30:
+    text = text.strip(" ／/|｜") or paragraph.strip()
+    # The first clause, with the next joined while it is too short to say anything (23日起,…).
+    pieces = re.split(r"([，。；！？,;!?])", text)
+    clause = pieces[0]
+    k = 1
+    while len(clause.strip()) < 6 and k + 1 < len(pieces) and pieces[k] in "，,":
+        clause += pieces[k] + pieces[k + 1]
+        k += 2
+    clause = clause.strip()
+    if 6 <= len(clause) <= 60:
         return clause
-    return text[:24] + ("…" if len(text) > 24 else "")
+    return text[:30] + ("…" if len(text) > 30 else "")
 
 
 # ---------------------------------------------------------------- heading blocks
@@ -501,6 +574,14 @@ def _box_end(units: list[Unit], start: int, end_of_block: int) -> int | None:
     return j if boxy else None
 
 
+def _reads_as_headline(units: list[Unit], start: int, layout: _Layout) -> bool:
+    """A heading that cannot be a crosshead: set wider than the page's column, or standing
+    after a blank line on a page whose paragraphs are not parted by blank lines."""
+    if layout.wrap and max(len(r.strip()) for r in units[start].raw) > layout.wrap + 2:
+        return True
+    return not layout.blank_lines_part_paragraphs and units[start].gap_before and start > 0
+
+
 def _starts_article(
     units: list[Unit],
     start: int,
@@ -508,8 +589,11 @@ def _starts_article(
     headline: Headline,
     current: _Draft,
     blocks: dict[int, int],
+    layout: _Layout,
 ) -> bool:
     """Whether the heading block units[start:end] opens a new article or heads a section."""
+    if current.has_prose and _reads_as_headline(units, start, layout):
+        return True
     nxt = end
     while nxt < len(units) and units[nxt].kind == "caption":
         nxt += 1
@@ -535,8 +619,11 @@ def _opens_headless_report(u: Unit, current: _Draft) -> bool:
     return u.kind == "body" and current.has_prose and _opens_lead(u.text)
 
 
-def _cut_drafts(units: list[Unit]) -> tuple[list[_Draft], list[tuple[int, int]]]:
+def _cut_drafts(
+    units: list[Unit], lines: list[str]
+) -> tuple[list[_Draft], list[tuple[int, int]]]:
     """The page's units grouped into articles, and the spans of units that are side boxes."""
+    layout = _Layout.of(lines)
     drafts: list[_Draft] = []
     boxes: list[tuple[int, int]] = []
     blocks = _blocks(units)
@@ -565,7 +652,7 @@ def _cut_drafts(units: list[Unit]) -> tuple[list[_Draft], list[tuple[int, int]]]
             if (
                 not drafts
                 or u.level == 1
-                or _starts_article(units, i, end, headline, drafts[-1], blocks)
+                or _starts_article(units, i, end, headline, drafts[-1], blocks, layout)
             ):
                 drafts.append(
                     _Draft(i, headline, list(range(i, end)), has_byline=bool(headline.author))
@@ -688,7 +775,7 @@ class _Parts:
             self.captions.append(text)
         elif u.kind == "byline" and not self.byline_text:
             self.byline_text = text
-            credit = byline_credit(text)
+            credit = byline_credit(text) or lead_credit(text)
             if credit is not None:
                 self.bylines.append(credit)
         elif u.kind in ("body", "field"):
@@ -722,12 +809,14 @@ class _PageFacts:
 
 
 def _page_facts(units: list[Unit]) -> _PageFacts:
-    frames = [read_frame(u.text, at_edge=True) for u in units if u.kind == "frame"]
-    known = [f for f in frames if f is not None]
-    paper = next((f.paper for f in known if f.paper), "")
+    texts = [u.text for u in units if u.kind == "frame"]
+    known = [f for t in texts if (f := read_frame(t, at_edge=True)) is not None]
+    web = [web_header_credit(t) for t in texts if is_web_header(t)]
+    paper = next((f.paper for f in known if f.paper), "") or next((c.source for c in web if c.source), "")
     dates = [f.date for f in known if f.date is not None and f.date.year and f.date.month]
+    dates += [c.published for c in web if c.published is not None]
     date = max(dates, key=lambda d: d.day is not None) if dates else None
-    return _PageFacts(tuple(u.text for u in units if u.kind == "frame"), paper, date)
+    return _PageFacts(tuple(texts), paper, date)
 
 
 def _article_credit(parts: _Parts, page: _PageFacts) -> Credit:
@@ -755,17 +844,18 @@ def _article_credit(parts: _Parts, page: _PageFacts) -> Credit:
 
 
 def _article_date(credit: Credit, parts: _Parts, page: _PageFacts) -> str:
-    """The day the page or the report says: a publication date printed on the page or the web
-    header, else the dateline's day completed with the page's month and year, else a full date
-    in the lead's first sentence, else the month the page header gives."""
+    """The report's day: its dateline's day completed with the month and year the page or web
+    header prints, else the date the page or web header prints, else a full date in the lead's
+    first sentence, else the month the page header gives."""
+    context = credit.published or page.date
+    if credit.filed is not None:
+        filed = credit.filed.completed_by(context)
+        if filed.iso and filed.day is not None:
+            return filed.iso
     if credit.published is not None and credit.published.iso:
         return credit.published.iso
     if page.date is not None and page.date.day is not None:
         return page.date.iso
-    if credit.filed is not None:
-        filed = credit.filed.completed_by(page.date)
-        if filed.iso and filed.day is not None:
-            return filed.iso
     lead = parts.paragraphs[0] if parts.paragraphs else ""
     first_sentence = re.split(r"[。！？]", lead, maxsplit=1)[0][:80]
     stated = full_date(first_sentence)
@@ -855,7 +945,7 @@ def segment_page(page: Page) -> list[Article]:
     units = reflow_paragraphs(page.lines)
     if not units:
         return []
-    drafts, boxes = _cut_drafts(units)
+    drafts, boxes = _cut_drafts(units, page.lines)
     facts = _page_facts(units)
     articles = [_build(page, n, d, units, boxes, facts) for n, d in enumerate(drafts, start=1)]
     page_source = Counter(a.source for a in articles if a.source).most_common(1)
