@@ -39,6 +39,9 @@ ALIASES = {
     "香港文汇报": "文汇报",
     "大公网": "大公报",
     "中国新闻网": "中新网",
+    "明报新闻网": "明报",
+    "经济通通讯社": "经济通",
+    "经济通新闻": "经济通",
 }
 # Markdown marks are layout, not text the article printed.
 _MARKUP = re.compile(r"^\s*#{1,6}\s+", re.MULTILINE)
