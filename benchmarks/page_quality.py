@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from gba_tui.corpus.credits import canonical_source  # noqa: E402
 from gba_tui.corpus.library import load_corpus  # noqa: E402
 from gba_tui.corpus.loader import CorpusError  # noqa: E402
 from gba_tui.corpus.model import Article  # noqa: E402
@@ -30,19 +31,6 @@ from gba_tui.text.script import fold_script  # noqa: E402
 
 ANNOTATIONS = ROOT / "benchmarks" / "real_pages.json"
 
-# Names one outlet prints itself under (folded to Simplified). The product will own the real
-# table; this one only keeps the score from counting a web edition as a different paper.
-ALIASES = {
-    "香港商报网": "香港商报",
-    "文汇网": "文汇报",
-    "香港文汇网": "文汇报",
-    "香港文汇报": "文汇报",
-    "大公网": "大公报",
-    "中国新闻网": "中新网",
-    "明报新闻网": "明报",
-    "经济通通讯社": "经济通",
-    "经济通新闻": "经济通",
-}
 # Markdown marks are layout, not text the article printed.
 _MARKUP = re.compile(r"^\s*#{1,6}\s+", re.MULTILINE)
 
@@ -54,8 +42,9 @@ def norm(text: str) -> str:
 
 
 def outlet(text: str) -> str:
-    folded = norm(text)
-    return ALIASES.get(folded, folded)
+    """An outlet's name as the product's reviewed table names it (大公网 = 大公報), folded, so a
+    web edition or the other script is not counted as a different paper."""
+    return norm(canonical_source(text)) if text.strip() else ""
 
 
 def content(text: str) -> Counter:
