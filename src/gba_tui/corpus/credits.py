@@ -83,7 +83,8 @@ _DESK_BYLINE = re.compile(
 # 時間：2024-08-31 08:42 來源：香港商報 / 来源：新华网 2024年08月31日 /
 # 責任編輯：X 2024-08-31 來源: 網
 _WEB_LABEL = re.compile(
-    r"(?:^|(?<=[\s|｜/\d]))(?P<label>發布時間|发布时间|更新時間|更新时间|時間|时间|日期|來源|来源"
+    r"(?:^|(?<=[\s|｜/\d]))(?:稿件|新聞|新闻|文章)?"
+    r"(?P<label>發布時間|发布时间|更新時間|更新时间|時間|时间|日期|來源|来源"
     r"|作者|記者|记者|責任編輯|责任编辑|編輯|编辑)"
     r"\s*[：:]\s*"
 )
@@ -235,8 +236,10 @@ def split_reporters(text: str) -> tuple[tuple[str, ...], str]:
         return (), ""  # 記者 張三 攝: a photographer's credit
     text, place = _strip_place(text)
     names: list[str] = []
-    # Words before the first role (新華社記者 X, 駐香港記者 X) name the outlet or the posting.
-    role = "" if _role_pattern().search(text) else "記者"
+    # Words before a first reporter's role (新華社記者 X, 駐香港記者 X) name the outlet or the
+    # posting; names before another role (李溪 許傳軍 監製 郭美紅) are the reporters'.
+    first = _role_pattern().search(text)
+    role = "" if first and first.group(0) in _reporter_roles() else "記者"
     for piece in _role_pattern().split(text):
         piece = piece.strip(" :：/／")
         if not piece:

@@ -58,7 +58,7 @@ _CAPTION_CREDIT = re.compile(
 _CAPTION_WORDS = re.compile(
     r"圖為|图为|圖片$|图片$|供圖|供图|攝$|摄$|新華社$|新华社$|中新社$"
     r"|(?:攝影|摄影)[：:\s]*[\u4e00-\u9fff]{2,4}$"
-    r"|[（(][^（()）]{0,30}(?:攝|摄|供圖|供图|圖片|图片|圖源|图源)[^（()）]{0,20}[)）]$"
+    r"|[（(][^（()）]{0,30}(?:攝|摄|供圖|供图|圖片|图片|圖源|图源|組圖|组图)[^（()）]{0,20}[)）]$"
 )
 _SOURCE_NOTE = re.compile(r"^(?:資料來源|资料来源|來源|来源|數據來源|数据来源)[：:]")
 _FIELD_LINE = re.compile(r"^[^\s：:，。]{2,10}[：:].*[、，,]")
@@ -233,7 +233,11 @@ class _Layout:
         after_blank = sum(1 for k in filled[1:] if not lines[k - 1].strip())
         # A page that parts only its articles has a blank line every few dozen lines at most.
         share = after_blank / max(1, len(filled))
-        return cls(wrap_width(lines), share >= 0.15, share >= 0.6)
+        lengths = sorted(len(lines[k].strip()) for k in filled) or [0]
+        # Short lines each followed by a blank line: a column extracted line by line. (Whole
+        # paragraphs each followed by a blank line are an ordinary page of paragraphs.)
+        every_line = share >= 0.6 and lengths[len(lengths) // 2] <= 40
+        return cls(wrap_width(lines), share >= 0.15, every_line)
 
 
 def reflow_paragraphs(lines: list[str]) -> list[Unit]:
@@ -258,7 +262,7 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
             continue
         kind = _line_kind(s)
         cur = units[-1] if units else None
-        opening = all(u.kind == "frame" for u in units[:-1])
+        opening = all(u.kind in ("frame", "webhead") for u in units[:-1])
         after = lines[nonempty[k + 1]].strip() if k + 1 < len(nonempty) else ""
         if kind == "heading" and after and (_opens_lead(after) or _is_credit_line(after)):
             cur = None  # a headline over its lead never carries on the text before it
@@ -283,10 +287,10 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
 
 
 def _frame_web_headers(units: list[Unit]) -> None:
-    """Web headers above a page's first headline or text say when and where the page appeared:
-    they are the page's frame, like a printed page's header."""
+    """Web headers above a page's first headline or text (時間：… 來源：…, 來源：堅料網) say when
+    and where the page appeared: they are the page's frame, like a printed page's header."""
     for u in units:
-        if u.kind == "webhead":
+        if u.kind == "webhead" or (u.kind == "source_note" and is_web_header(u.text)):
             u.kind = "frame"
         elif u.kind != "frame":
             return
@@ -343,6 +347,8 @@ def _continues(
     if is_closed(last) or (cur.kind == "caption" and _CAPTION_CREDIT.search(last)):
         return False
     wrap = layout.wrap
+    if wrap and len(cur.lines) == 1 and _wider_than_column(last, wrap):
+        return False  # a headline set across the column, not the column's text
     if wrap and adjacent and len(last) < wrap - 1 and last[-1] not in _RUNS_ON and not _unclosed(last):
         # On a page cut at a fixed width, a short line ends its paragraph or headline.
         return False
@@ -362,6 +368,11 @@ def _continues(
         return full and w_last >= 0.8 * _recent_width(lines, cur.last)
     # Shaped text (a lead set in a triangle) narrows line by line, so allow some slack.
     return kind != "heading" or len(cur.lines) == 1 or w_last >= 0.7 * widest
+
+
+def _wider_than_column(line: str, wrap: int) -> bool:
+    """Longer than the page's column; a punctuation mark hung past the edge does not count."""
+    return len(line) > wrap + 1 or (len(line) == wrap + 1 and _HAN.match(line[-1]) is not None)
 
 
 def _recent_width(lines: list[str], last: int, count: int = 4) -> int:
@@ -389,7 +400,8 @@ def _headline_shaped(u: Unit) -> bool:
     text = u.text
     if u.kind != "body" or u.level or len(u.lines) > 2 or not 4 <= len(text) <= _HEADLINE_MAX:
         return False
-    if is_closed(text) or text[-1] in "，、：:,;；" or "。" in text:
+    # A headline may end with a question or an exclamation mark, never with a full stop.
+    if text[-1] in "。；;…，、：:," or "。" in text:
         return False
     return len(_HAN.findall(text)) >= 4 and text.count("，") + text.count(",") <= 2
 
@@ -836,8 +848,10 @@ def _article_credit(parts: _Parts, page: _PageFacts) -> Credit:
             credit = credit.merged(cited)
             break
     paper = next((c.source for c in parts.web_headers if c.source), "") or page.paper
-    if credit.source and is_agency(credit.source) and paper and paper != credit.source:
-        credit = replace(credit, source=paper, agency=credit.agency or credit.source)
+    if credit.source and paper and paper != credit.source:
+        # The page's paper printed it; the outlet the lead names delivered it (a wire, or
+        # another paper's report it reprints).
+        credit = replace(credit, source=paper, agency=credit.source)
     if not credit.source and paper:
         credit = replace(credit, source=paper)
     return credit
