@@ -35,7 +35,9 @@ _FILED = r"(?:電|电|專電|专电|訊|讯|消息|報道|报道|報導|报导|�
 _DATE = rf"(?:(?:{_D}{{4}}年)?(?:{_D}{{1,2}}月)?{_D}{{1,2}}日)"
 
 # Roles that put a name in the byline and those that do not (data/credit_roles.tsv).
-_ONE_CHARACTER_ROLES = r"|[文圖图攝摄](?=\s*[/／:：])"  # 文 and 圖 start names too: only before / or :
+_ONE_CHARACTER_ROLES = (
+    r"|[文圖图攝摄](?=\s*[/／:：])"  # 文 and 圖 start names too: only before / or :
+)
 
 
 _PHOTO_CREDIT_END = re.compile(r"(?:攝|摄|供圖|供图)$")

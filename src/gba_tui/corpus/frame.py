@@ -33,7 +33,9 @@ _DATE_SPAN = re.compile(
 _OUTLET_WORD = re.compile(
     rf"[{_HAN}A-Za-z0-9]{{1,10}}?(?:日報|日报|晚報|晚报|商報|商报|時報|时报|報|报|新聞|新闻)"
 )
-_WEB_ADDRESS = re.compile(r"(?:網址|网址)?[：:]?\s*(?:https?://|www\.)[\w./-]+", re.ASCII | re.IGNORECASE)
+_WEB_ADDRESS = re.compile(
+    r"(?:網址|网址)?[：:]?\s*(?:https?://|www\.)[\w./-]+", re.ASCII | re.IGNORECASE
+)
 _SEPARATORS = re.compile(r"[\s/／|｜·•\-—–_=＝*＊【】\[\]()（）:：,，]+")
 # Sentences are not frames: a frame line is a string of labels.
 _SENTENCE = re.compile(r"[。；;！？!?]|[，,].*[，,]")

@@ -263,7 +263,8 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
         kind = _line_kind(s)
         cur = units[-1] if units else None
         opening = all(u.kind in ("frame", "webhead") for u in units[:-1])
-        after = lines[nonempty[k + 1]].strip() if k + 1 < len(nonempty) else ""
+        # The next two lines: a lead's credit may wrap ("海峡飞虹消息(特派香港" / "记者…)").
+        after = "".join(lines[j].strip() for j in nonempty[k + 1 : k + 3])
         if kind == "heading" and after and (_opens_lead(after) or _is_credit_line(after)):
             cur = None  # a headline over its lead never carries on the text before it
         if cur and _continues(cur, s, kind, lines, adjacent, layout, opening):
@@ -271,6 +272,11 @@ def reflow_paragraphs(lines: list[str]) -> list[Unit]:
             continue
         if kind == "heading":
             kind = _heading_or_column_line(k, nonempty, widths, lines, cur, adjacent)
+        if kind == "caption" and cur and adjacent and _caption_wrapped(cur, lines, layout):
+            # A caption's first line filled the column; its credit came on the next.
+            cur.kind = "caption"
+            cur.take(i, lines[i])
+            continue
         if kind == "caption" and cur and cur.kind in ("caption", "item") and len(s) <= 8:
             # "資料圖片" printed on its own line under a caption.
             cur.kind = "caption"
@@ -349,7 +355,13 @@ def _continues(
     wrap = layout.wrap
     if wrap and len(cur.lines) == 1 and _wider_than_column(last, wrap):
         return False  # a headline set across the column, not the column's text
-    if wrap and adjacent and len(last) < wrap - 1 and last[-1] not in _RUNS_ON and not _unclosed(last):
+    if (
+        wrap
+        and adjacent
+        and len(last) < wrap - 1
+        and last[-1] not in _RUNS_ON
+        and not _unclosed(last)
+    ):
         # On a page cut at a fixed width, a short line ends its paragraph or headline.
         return False
     if opening and _stands_alone(cur, last, s, wrap):
@@ -368,6 +380,18 @@ def _continues(
         return full and w_last >= 0.8 * _recent_width(lines, cur.last)
     # Shaped text (a lead set in a triangle) narrows line by line, so allow some slack.
     return kind != "heading" or len(cur.lines) == 1 or w_last >= 0.7 * widest
+
+
+def _caption_wrapped(cur: Unit, lines: list[str], layout: _Layout) -> bool:
+    """Whether cur is the first line of a caption the page's column wrapped."""
+    last = lines[cur.last].strip()
+    return (
+        layout.wrap is not None
+        and cur.kind in ("heading", "body")
+        and len(cur.lines) == 1
+        and len(last) >= layout.wrap - 1
+        and not is_closed(last)
+    )
 
 
 def _wider_than_column(line: str, wrap: int) -> bool:
@@ -619,7 +643,10 @@ def _starts_article(
             return True  # a headline over a photo and its caption, then the text
         if nxt == end and after.kind == "byline" and current.has_prose:
             return True
-    if headline.decks >= 2:
+    kicker = headline.kicker
+    if headline.decks >= 2 and (len(kicker) <= 16 or _LABEL_SIGNS.search(kicker)):
+        # Kicker, headline and subtitle open an article; two long lines with no short headline
+        # among them are captions or crossheads (a kicker is a tag, never a sentence).
         return True
     section_end = next((a for a in sorted(blocks) if a >= end), len(units))
     own_byline = any(u.kind == "byline" for u in units[end:section_end])
@@ -631,9 +658,7 @@ def _opens_headless_report(u: Unit, current: _Draft) -> bool:
     return u.kind == "body" and current.has_prose and _opens_lead(u.text)
 
 
-def _cut_drafts(
-    units: list[Unit], lines: list[str]
-) -> tuple[list[_Draft], list[tuple[int, int]]]:
+def _cut_drafts(units: list[Unit], lines: list[str]) -> tuple[list[_Draft], list[tuple[int, int]]]:
     """The page's units grouped into articles, and the spans of units that are side boxes."""
     layout = _Layout.of(lines)
     drafts: list[_Draft] = []
@@ -824,7 +849,9 @@ def _page_facts(units: list[Unit]) -> _PageFacts:
     texts = [u.text for u in units if u.kind == "frame"]
     known = [f for t in texts if (f := read_frame(t, at_edge=True)) is not None]
     web = [web_header_credit(t) for t in texts if is_web_header(t)]
-    paper = next((f.paper for f in known if f.paper), "") or next((c.source for c in web if c.source), "")
+    paper = next((f.paper for f in known if f.paper), "") or next(
+        (c.source for c in web if c.source), ""
+    )
     dates = [f.date for f in known if f.date is not None and f.date.year and f.date.month]
     dates += [c.published for c in web if c.published is not None]
     date = max(dates, key=lambda d: d.day is not None) if dates else None
