@@ -19,7 +19,6 @@ from gba_tui.corpus.credits import (
     Credit,
     byline_credit,
     end_byline,
-    is_agency,
     is_web_header,
     lead_credit,
     print_citation,
