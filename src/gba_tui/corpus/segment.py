@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from gba_tui.corpus.ids import article_id
 from gba_tui.corpus.model import Article, Box, Page, Table
 from gba_tui.corpus.reflow import display_width, is_closed, join_wrapped
 
@@ -633,16 +634,6 @@ def _starts_article(
     section_end = next((a for a in sorted(blocks) if a >= end), len(units))
     own_byline = any(u.kind == "byline" for u in units[end:section_end])
     return own_byline and current.has_byline
-
-
-def _slug(path: str) -> str:
-    stem = path.rsplit(".", 1)[0]
-    return re.sub(r"[^\w\-]+", ".", stem).strip(".")
-
-
-def article_id(path: str, ordinal: int) -> str:
-    """Stable id: the page's path and the article's place on it."""
-    return f"{_slug(path)}-{ordinal}"
 
 
 def _build(
