@@ -7,6 +7,7 @@ The file is created with the user's umask, as any other program would.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -42,7 +43,5 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 
 def _remove_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
