@@ -65,7 +65,9 @@ class GramField(FieldType):
     """Terms made by search/matching.py's gram_terms, not by an analyzer."""
 
     indexed = True
-    scorable = False
+    # Scorable only so Whoosh keeps a length column: without one, its segment writer asks
+    # the file system whether the column exists for every posting (half the build time).
+    scorable = True
     stored = False
 
     def __init__(self) -> None:

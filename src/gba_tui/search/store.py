@@ -195,8 +195,8 @@ class StoreReader:
         """Documents whose folded field holds needle (three or more characters) as a sequence."""
         phrase = '"' + needle.replace('"', '""') + '"'
         rows = self.conn.execute(
-            "SELECT d.docnum FROM folded JOIN docmap d ON d.row = folded.rowid AND d.gen = ?"
-            " WHERE folded MATCH ?",
+            "SELECT docnum FROM docmap WHERE gen = ? AND row IN"
+            " (SELECT rowid FROM folded WHERE folded MATCH ?)",
             (self.gen, f"{{{field}}} : {phrase}"),
         )
         return {r[0] for r in rows}
