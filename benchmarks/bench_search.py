@@ -1,22 +1,26 @@
 """Search benchmark: synthetic corpora built from the seed sentences (fixed random seed).
 
-Prints JSON: build time, articles/s and MB/s, index size, open time, query latency p50/p95
-with the top-20 snippets, snippet time, an incremental update after one changed page, peak
-memory; and a baseline (Whoosh's default analyzer, no folding) on the same corpus, in the same
-process, so the figures also come as ratios.
+Prints JSON per size: our build time, index size, open time, in-process query latency p50/p95
+with the top-20 snippets, an incremental update after one changed page; the same measured for
+a peer, SQLite FTS5 with the trigram tokenizer over the same folded text (two-character words
+by LIKE, as a user of FTS5 would), built in the same run; and one `search --json --limit 20`
+process against one FTS5 query process, wall time and peak memory from /usr/bin/time, also
+over a one-page corpus so the part that grows with the corpus shows. Ratios are ours / FTS5.
 
-    python benchmarks/bench_search.py --sizes 1000 10000
+    python benchmarks/bench_search.py --sizes 1000 10000          # add 50000 for the big one
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
-import shutil
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from gba_tui.corpus.library import load_corpus  # noqa: E402
-from gba_tui.search import indexer  # noqa: E402
 from gba_tui.search.indexer import update_index  # noqa: E402
 from gba_tui.search.searcher import Library  # noqa: E402
 
@@ -96,42 +99,26 @@ def percentile(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
-def bench_ours(pages: Path, work: Path, n: int, corpus_bytes: int, rounds: int = 2) -> dict:
+def bench_ours(pages: Path, work: Path, n: int, corpus_bytes: int) -> dict:
     where = work / "ours"
-    # The build as users get it (a helper process prepares pages for a large corpus).
     t0 = time.perf_counter()
     report = update_index(pages, where)
     build = time.perf_counter() - t0
     peak_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
-    # What entity extraction adds: the same build in one process, with and without it,
-    # alternated and the best of `rounds` taken (a run on a shared 2-core machine varies ±10%).
-    original, parallel_from = indexer._page_entities, indexer.PARALLEL_MIN_PAGES
-    indexer.PARALLEL_MIN_PAGES = 10**9
-    withs, plains = [], []
-    for _ in range(rounds):
-        for label, fn in (("with", original), ("plain", lambda a, folded=None: [[] for _ in a])):
-            indexer._page_entities = fn
-            scratch = work / f"scratch-{label}"
-            t0 = time.perf_counter()
-            update_index(pages, scratch)
-            (withs if label == "with" else plains).append(time.perf_counter() - t0)
-            shutil.rmtree(scratch)
-    indexer._page_entities, indexer.PARALLEL_MIN_PAGES = original, parallel_from
-    serial_build, build_plain = min(withs), min(plains)
-
     t0 = time.perf_counter()
     lib = Library(where)
     open_s = time.perf_counter() - t0
     lib.search("科技")  # warm caches the way a session would
-    latencies, snippet_times, totals = [], [], {}
+    latencies, snippet_times, totals, per_query = [], [], {}, {}
     for _round in range(3):
         for q in QUERIES:
             t0 = time.perf_counter()
-            res = lib.search(q, limit=20)
-            latencies.append(time.perf_counter() - t0)
+            res = lib.search(q, limit=20)  # hits come with their snippets
+            dt = time.perf_counter() - t0
+            latencies.append(dt)
+            per_query[q] = max(per_query.get(q, 0), dt)
             totals[q] = res.total
-    # Snippets alone for the top 20 of a common query.
     res = lib.search("大灣區", limit=20)
     t0 = time.perf_counter()
     for h in res.hits:
@@ -152,17 +139,140 @@ def bench_ours(pages: Path, work: Path, n: int, corpus_bytes: int, rounds: int =
         "build_s": round(build, 2),
         "articles_per_s": round(report.articles / build, 1),
         "mb_per_s": round(corpus_bytes / build / 1e6, 3),
-        "serial_build_s": round(serial_build, 2),
-        "serial_build_without_entities_s": round(build_plain, 2),
-        "entities_add_to_build": round((serial_build - build_plain) / build_plain, 3),
         "index_mb": round(folder_size(where) / 1e6, 1),
         "open_s": round(open_s, 3),
         "query_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
         "query_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "slowest_queries_ms": dict(
+            sorted(((q, round(v * 1000, 1)) for q, v in per_query.items()), key=lambda x: -x[1])[:4]
+        ),
         "top20_snippets_ms": round(statistics.mean(snippet_times) * 1000, 1),
         "incremental_one_page_s": round(incremental, 2),
         "peak_rss_mb": round(peak_build / 1e6, 1),
         "hits": totals,
+    }
+
+
+# ---------------------------------------------------------------- the FTS5 peer
+
+FTS5_SCRIPT = r"""
+import json, re, sqlite3, sys
+from gba_tui.text.script import searchable
+OPERATORS = {"AND", "OR", "NOT"}
+def words(query):
+    out = []
+    for w in re.split(r"\s+", query):
+        w = re.sub(r'^[-(（"“]+|[)）"”]+$', "", w.split(":", 1)[-1] if ":" in w else w)
+        if w and w not in OPERATORS:
+            out.append(searchable(w))
+    return out
+def run(conn, query, limit=20):
+    ws = words(query)
+    long_ = [w for w in ws if len(w) >= 3]
+    short = [w for w in ws if len(w) < 3]
+    where, args = [], []
+    if long_:
+        where.append("docs MATCH ?")
+        args.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long_))
+    for w in short:
+        where.append("(title LIKE ? OR text LIKE ?)")
+        args += [f"%{w}%", f"%{w}%"]
+    if not where:
+        return 0, []
+    cond = " AND ".join(where)
+    total = conn.execute(f"SELECT count(*) FROM docs WHERE {cond}", args).fetchone()[0]
+    if long_:
+        sql = (f"SELECT id, snippet(docs, 1, '[', ']', '…', 16) FROM docs WHERE {cond}"
+               " ORDER BY bm25(docs, 3.0, 1.0) LIMIT ?")
+    else:
+        sql = f"SELECT id, substr(text, 1, 60) FROM docs WHERE {cond} LIMIT ?"
+    return total, conn.execute(sql, [*args, limit]).fetchall()
+if __name__ == "__main__":
+    conn = sqlite3.connect(sys.argv[1])
+    total, hits = run(conn, " ".join(sys.argv[2:]))
+    print(json.dumps({"total": total, "hits": hits}, ensure_ascii=False))
+"""
+
+
+def fts5_module(work: Path):  # type: ignore[no-untyped-def]
+    path = work / "fts5_peer.py"
+    path.write_text(FTS5_SCRIPT, "utf-8")
+    sys.path.insert(0, str(work))
+    import importlib
+
+    return importlib.import_module("fts5_peer"), path
+
+
+def bench_fts5(pages: Path, work: Path, peer) -> dict:  # type: ignore[no-untyped-def]
+    """The peer's build: read and segment the same pages, fold with the same OpenCC rules,
+    insert into an FTS5 trigram table; then the same queries in-process."""
+    from gba_tui.text.script import fold_script, searchable
+
+    db = work / "fts5.sqlite"
+    t0 = time.perf_counter()
+    corpus = load_corpus(pages)
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, text, tokenize='trigram')"
+    )
+    conn.executemany(
+        "INSERT INTO docs VALUES (?,?,?)",
+        ((a.id, searchable(a.title), fold_script(a.full_text).lower()) for a in corpus.articles),
+    )
+    conn.commit()
+    build = time.perf_counter() - t0
+    latencies, totals = [], {}
+    for _round in range(3):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            total, _hits = peer.run(conn, q)
+            latencies.append(time.perf_counter() - t0)
+            totals[q] = total
+    conn.close()
+    return {
+        "build_s": round(build, 2),
+        "index_mb": round(db.stat().st_size / 1e6, 1),
+        "query_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "query_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "hits": totals,
+    }
+
+
+PROCESS_QUERIES = ["科技保險", "大灣區", "港", "(人工智能 OR 量子) 香港"]
+
+
+def timed_process(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process, from /usr/bin/time -v."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env, check=True
+    )
+    wall = time.perf_counter() - t0
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)[1])
+    return wall, rss_kb / 1000
+
+
+def process_figures(pages: Path, index: Path, db: Path, peer_path: Path) -> dict:
+    """Median wall and peak memory of one query process, ours and the peer's."""
+    ours_w, ours_m, peer_w, peer_m = [], [], [], []
+    for q in PROCESS_QUERIES:
+        for _ in range(3):
+            w, m = timed_process(
+                [sys.executable, "-m", "gba_tui", "--corpus", str(pages), "--index", str(index),
+                 "search", "--json", "--limit", "20", q]
+            )  # fmt: skip
+            ours_w.append(w)
+            ours_m.append(m)
+            w, m = timed_process([sys.executable, str(peer_path), str(db), q])
+            peer_w.append(w)
+            peer_m.append(m)
+    med = statistics.median
+    return {
+        "ours_wall_s": round(med(ours_w), 3),
+        "ours_peak_mb": round(max(ours_m), 1),
+        "fts5_wall_s": round(med(peer_w), 3),
+        "fts5_peak_mb": round(max(peer_m), 1),
     }
 
 
@@ -209,30 +319,53 @@ def bench_baseline(pages: Path, work: Path) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
-    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--no-baseline", action="store_true", help="skip Whoosh out of the box")
+    ap.add_argument("--no-processes", action="store_true", help="skip the per-process figures")
     args = ap.parse_args()
-    out = []
-    for n in args.sizes:
-        rng = random.Random(20261122 + n)
-        with tempfile.TemporaryDirectory(prefix="gba-bench-") as tmp:
-            work = Path(tmp)
-            pages = work / "pages"
-            corpus_bytes = make_corpus(pages, n, rng)
-            ours = bench_ours(pages, work, n, corpus_bytes, rounds=2 if n <= 10_000 else 1)
-            row = {"articles": n, "corpus_mb": round(corpus_bytes / 1e6, 2), "gba_tui": ours}
-            if not args.no_baseline:
-                base = bench_baseline(pages, work)
-                row["baseline_whoosh_default"] = base
-                row["ratios"] = {
-                    "build_time": round(ours["build_s"] / base["build_s"], 2),
-                    "query_p95": round(ours["query_p95_ms"] / max(base["query_p95_ms"], 0.01), 2),
-                    "index_size": round(ours["index_mb"] / max(base["index_mb"], 0.01), 2),
-                    "queries_with_hits": f"{sum(1 for v in ours['hits'].values() if v)}"
-                    f" vs {sum(1 for v in base['hits'].values() if v)} of {len(QUERIES)}",
-                }
-            out.append(row)
+    with tempfile.TemporaryDirectory(prefix="gba-bench-") as tmp:
+        work = Path(tmp)
+        peer, peer_path = fts5_module(work)
+        one = work / "one"
+        make_corpus(one / "pages", 1, random.Random(1))
+        update_index(one / "pages", one / "ours")
+        bench_fts5(one / "pages", one, peer)
+        small = (
+            None
+            if args.no_processes
+            else process_figures(one / "pages", one / "ours", one / "fts5.sqlite", peer_path)
+        )
+        for n in args.sizes:
+            row = bench_size(work / str(n), n, peer, peer_path, small, args)
             print(json.dumps(row, ensure_ascii=False), flush=True)
+
+
+def bench_size(work: Path, n: int, peer, peer_path: Path, small, args) -> dict:  # type: ignore[no-untyped-def]
+    rng = random.Random(20261122 + n)
+    pages = work / "pages"
+    corpus_bytes = make_corpus(pages, n, rng)
+    fts5 = bench_fts5(pages, work, peer)
+    ours = bench_ours(pages, work, n, corpus_bytes)
+    row: dict = {"articles": n, "corpus_mb": round(corpus_bytes / 1e6, 2), "gba_tui": ours}
+    row["fts5_trigram"] = fts5
+    ratios = {
+        "build_time": round(ours["build_s"] / fts5["build_s"], 2),
+        "query_p95": round(ours["query_p95_ms"] / max(fts5["query_p95_ms"], 0.01), 2),
+        "index_size": round(ours["index_mb"] / max(fts5["index_mb"], 0.01), 2),
+    }
+    if small is not None:
+        big = process_figures(pages, work / "ours", work / "fts5.sqlite", peer_path)
+        row["process"] = {"one_page_corpus": small, "this_corpus": big}
+        ratios["process_wall"] = round(big["ours_wall_s"] / big["fts5_wall_s"], 2)
+        ratios["process_growth_over_one_page"] = round(
+            (big["ours_wall_s"] - small["ours_wall_s"])
+            / max(big["fts5_wall_s"] - small["fts5_wall_s"], 0.001),
+            2,
+        )
+    row["ratios_to_fts5"] = ratios
+    if not args.no_baseline:
+        row["baseline_whoosh_default"] = bench_baseline(pages, work)
+    return row
 
 
 if __name__ == "__main__":

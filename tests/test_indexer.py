@@ -166,17 +166,17 @@ def test_interrupted_incremental_update_keeps_the_live_index(corpus_copy, tmp_pa
     assert Library(where).search("量子霸權").total == 1
 
 
-def test_helper_process_and_segments_build_the_same_index(tmp_path, monkeypatch, seeds):
+def test_segments_build_the_same_index(tmp_path, monkeypatch, seeds):
     import gba_tui.search.indexer as indexer
 
-    serial = update_index(seeds, tmp_path / "serial")
-    monkeypatch.setattr(indexer, "PARALLEL_MIN_PAGES", 1)
+    whole = update_index(seeds, tmp_path / "whole")
     monkeypatch.setattr(indexer, "SEGMENT_ARTICLES", 4)  # several Whoosh segments
-    parallel = update_index(seeds, tmp_path / "parallel")
-    assert (parallel.pages, parallel.articles) == (serial.pages, serial.articles)
-    a, b = Library(tmp_path / "serial"), Library(tmp_path / "parallel")
+    parts = update_index(seeds, tmp_path / "parts")
+    assert (parts.pages, parts.articles) == (whole.pages, whole.articles)
+    a, b = Library(tmp_path / "whole"), Library(tmp_path / "parts")
     assert not b._searcher.reader().is_atomic()
-    assert a.articles == b.articles and a.entities_of == b.entities_of
+    assert list(a.articles) == list(b.articles)
+    assert dict(a.entities_of.items()) == dict(b.entities_of.items())
     for q in ("科技保险", "person:謝寶劍", "港"):
         ranked = [[(h.id, h.score) for h in lib.search(q).hits] for lib in (a, b)]
         assert ranked[0] == ranked[1]

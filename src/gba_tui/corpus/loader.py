@@ -11,6 +11,10 @@ from gba_tui.corpus.model import Page
 
 PAGE_SUFFIXES = (".txt", ".md")
 
+# A newspaper page is tens of kilobytes; a file of many megabytes is a dump, not a page, and
+# segmenting one 50 MB file took over 15 minutes. Larger files are skipped and reported.
+MAX_PAGE_BYTES = 20 * 10**6
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -106,6 +110,11 @@ def _looks_binary(text: str) -> bool:
 
 def read_page(path: Path, root: Path) -> Page:
     """Read one page file; ValueError (with the reason) if it is not a usable page."""
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise ValueError(
+            f"too large: {size / 1e6:.0f} MB (pages over {MAX_PAGE_BYTES // 10**6} MB are skipped)"
+        )
     raw = path.read_bytes()
     text, encoding = decode_bytes(raw)
     if _looks_binary(text):
@@ -117,12 +126,17 @@ def read_page(path: Path, root: Path) -> Page:
     return Page(path=rel, text=text, encoding=encoding, digest=hashlib.sha1(raw).hexdigest())
 
 
-def page_files(root: Path) -> list[Path]:
-    """Every .txt and .md file below root, in a stable order; hidden folders are skipped."""
+def check_corpus(root: Path) -> None:
+    """CorpusError unless root is an existing folder."""
     if not root.exists():
         raise CorpusError(f"corpus folder not found: {root}")
     if not root.is_dir():
         raise CorpusError(f"corpus is not a folder: {root}")
+
+
+def page_files(root: Path) -> list[Path]:
+    """Every .txt and .md file below root, in a stable order; hidden folders are skipped."""
+    check_corpus(root)
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

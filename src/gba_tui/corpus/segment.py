@@ -26,6 +26,7 @@ from gba_tui.corpus.credits import (
 )
 from gba_tui.corpus.dates import DateParts, full_date
 from gba_tui.corpus.frame import Frame, read_frame
+from gba_tui.corpus.ids import article_id
 from gba_tui.corpus.model import Article, Box, Page, Table
 from gba_tui.corpus.reflow import display_width, is_closed, join_wrapped
 
@@ -713,16 +714,6 @@ def _cut_drafts(units: list[Unit], lines: list[str]) -> tuple[list[_Draft], list
 
 def _in_box(i: int, boxes: list[tuple[int, int]]) -> bool:
     return any(a <= i < b for a, b in boxes)
-
-
-def _slug(path: str) -> str:
-    stem = path.rsplit(".", 1)[0]
-    return re.sub(r"[^\w\-]+", ".", stem).strip(".")
-
-
-def article_id(path: str, ordinal: int) -> str:
-    """Stable id: the page's path and the article's place on it."""
-    return f"{_slug(path)}-{ordinal}"
 
 
 # ---------------------------------------------------------------- one article's parts

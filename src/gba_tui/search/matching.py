@@ -1,23 +1,34 @@
-"""Exact matching on folded text: which articles contain a word as a sequence.
+"""Exact matching from the index: which articles contain a word as a sequence.
 
-Each field's folded text for all articles is kept as one long string with a separator, so a
-word is found with str.find (C speed) and each hit skips to the next article; a query of
-several words becomes set operations. Whoosh then only ranks what matched.
+No query reads every article's text. A word is looked up, in each field it may match in, by
+its length and kind:
+  - a whole Latin word (`qflp`, `d`): the `grams` term for whole Latin words, exact;
+  - one character (`港`): the `grams` term for that character, exact;
+  - two Chinese characters: the field's own bigram term (entity fields: a `grams` bigram);
+  - anything else of two characters: the articles holding both characters, then checked;
+  - three or more: the store's FTS5 trigram index, which matches exact sequences.
+A Latin letter at either end must not continue a longer Latin word ("ai" is not in "said");
+the few articles such a word is found in are read and checked with find_word.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections import Counter
+from collections.abc import Callable, Iterable
+from operator import add
 
 from gba_tui.search.query import Node, Not, Or, Word
-from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS
+from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
+from gba_tui.search.store import FOLDED_FIELDS
 from gba_tui.text.analysis import query_tokens
-from gba_tui.text.script import count_word, find_word, has_latin_edge, searchable
+from gba_tui.text.script import find_word, has_latin_edge, searchable
 
-SEP = "\x00"  # never in page text: the loader refuses files with NUL
+# A whole Latin word as find_word sees one: letters and digits up to U+024F.
+LATIN_RUN = re.compile(r"[^\W_\u0250-\U0010ffff]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]{2}")
+_SPACE = re.compile(r"\s")
+CODE = {f: str(n) for n, f in enumerate(FOLDED_FIELDS)}
 
 
 def needle(text: str) -> str:
@@ -26,54 +37,83 @@ def needle(text: str) -> str:
     return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", folded)
 
 
-class FoldedTexts:
-    """The folded fields of every article, as one string per field."""
+def char_term(field: str, ch: str) -> str:
+    return f"{CODE[field]}c{ch}"
 
-    def __init__(self, folded: Sequence[dict[str, str]]) -> None:
-        self.size = len(folded)
-        self._joined: dict[str, str] = {}
-        self._starts: dict[str, list[int]] = {}
-        self._lengths: dict[str, list[int]] = {}
-        fields = set(SEARCH_FIELDS) | set(FILTER_FIELDS.values())
-        for field in fields:
-            parts = [f.get(field, "").replace(SEP, " ") for f in folded]
-            lengths = [len(p) for p in parts]
-            starts, pos = [], 0
-            for n in lengths:
-                starts.append(pos)
-                pos += n + 1
-            self._joined[field] = SEP.join(parts)
-            self._starts[field] = starts
-            self._lengths[field] = lengths
-        self.find = lru_cache(maxsize=512)(self._find)
 
-    def _find(self, field: str, word: str) -> frozenset[int]:
-        """Indices of the articles whose field contains word."""
-        text, starts = self._joined[field], self._starts[field]
-        found: list[int] = []
-        i = find_word(text, word)
-        while i != -1:
-            doc = bisect_right(starts, i) - 1
-            found.append(doc)
-            nxt = starts[doc + 1] if doc + 1 < len(starts) else len(text)
-            i = find_word(text, word, nxt)
-        return frozenset(found)
+def latin_term(field: str, word: str) -> str:
+    return f"{CODE[field]}w{word}"
 
-    def counts(self, field: str, docs: Iterable[int], word: str) -> dict[int, int]:
-        """How often word occurs in each of docs: one loop, no call per article (a
-        one-character query is counted in nearly every article)."""
-        text, starts, lengths = self._joined[field], self._starts[field], self._lengths[field]
-        if has_latin_edge(word):
-            return {d: count_word(text, word, starts[d], starts[d] + lengths[d]) for d in docs}
-        count = text.count
-        return {d: count(word, starts[d], starts[d] + lengths[d]) for d in docs}
 
-    def lengths(self, field: str) -> list[int]:
-        """Every article's length in field, in article order."""
-        return self._lengths[field]
+def bigram_term(field: str, pair: str) -> str:
+    return f"{CODE[field]}b{pair}"
+
+
+def gram_terms(folded: dict[str, str]) -> list[tuple[str, int]]:
+    """The `grams` postings of one article: every character, every whole Latin word, and
+    the bigrams of the entity fields (the text fields have their own), with counts."""
+    out: list[tuple[str, int]] = []
+    for field, text in folded.items():
+        if not text or field not in CODE:
+            continue
+        code = CODE[field]
+        out.extend((f"{code}c{ch}", n) for ch, n in Counter(text).items() if not ch.isspace())
+        out.extend((f"{code}w{w}", n) for w, n in Counter(LATIN_RUN.findall(text)).items())
+        if field not in TEXT_FIELDS:
+            pairs = Counter(map(add, text, text[1:]))
+            out.extend((f"{code}b{p}", n) for p, n in pairs.items() if not _SPACE.search(p))
+    return out
+
+
+Postings = Callable[[str, str], set[int]]  # (Whoosh field, term) → live document numbers
+Sequences = Callable[[str, str], set[int]]  # (folded field, needle) → documents (FTS5)
+Texts = Callable[[Iterable[int], str], dict[int, str]]  # documents, field → folded text
+
+
+class IndexMatcher:
+    """Answers Word, And, Or, Not from the index's postings and the store's trigrams."""
+
+    def __init__(
+        self, universe: frozenset[int], postings: Postings, sequences: Sequences, texts: Texts
+    ) -> None:
+        self.universe = universe
+        self._postings = postings
+        self._sequences = sequences
+        self._texts = texts
+        self._cache: dict[tuple[str, str], frozenset[int]] = {}
+
+    def find(self, field: str, word: str) -> frozenset[int]:
+        """The documents whose folded field contains word (as find_word finds it)."""
+        key = (field, word)
+        if key not in self._cache:
+            if len(self._cache) > 512:
+                self._cache.clear()
+            self._cache[key] = frozenset(self._find(field, word))
+        return self._cache[key]
+
+    def _find(self, field: str, word: str) -> set[int]:
+        if LATIN_RUN.fullmatch(word):
+            return self._postings("grams", latin_term(field, word))
+        if len(word) == 1:
+            return self._postings("grams", char_term(field, word))
+        if len(word) == 2:
+            if field in TEXT_FIELDS and _CJK.fullmatch(word):
+                return self._postings(field, word)
+            if field in TEXT_FIELDS:
+                found = self._postings("grams", char_term(field, word[0]))
+                found &= self._postings("grams", char_term(field, word[1]))
+                return self._check(found, field, word)
+            found = self._postings("grams", bigram_term(field, word))
+            return self._check(found, field, word) if has_latin_edge(word) else found
+        found = self._sequences(field, word)
+        return self._check(found, field, word) if has_latin_edge(word) else found
+
+    def _check(self, docs: set[int], field: str, word: str) -> set[int]:
+        texts = self._texts(docs, field)
+        return {d for d, t in texts.items() if find_word(t, word) != -1}
 
     def matching(self, node: Node) -> frozenset[int]:
-        """The articles that satisfy the query exactly."""
+        """The documents that satisfy the query exactly."""
         if isinstance(node, Word):
             n = needle(node.text)
             if not n or not query_tokens(node.text):
@@ -85,7 +125,7 @@ class FoldedTexts:
                 out |= self.find(field, n)
             return out
         if isinstance(node, Not):
-            return frozenset(range(self.size)) - self.matching(node.item)
+            return self.universe - self.matching(node.item)
         sets = [self.matching(x) for x in node.items]
         if isinstance(node, Or):
             return frozenset().union(*sets)

@@ -1,19 +1,22 @@
 """The Whoosh schema: one document per article, text fields through the CJK analyzer.
 
-Fields hold term frequencies but no positions: Whoosh finds candidates and ranks them (BM25F);
-whether a multi-character word really occurs as a sequence is then checked on the folded
-text kept beside the index (see searcher.py). Positions would double the index and make every
-phrase check a slow walk through Python.
+Fields hold term frequencies but no positions: Whoosh ranks (BM25F) and answers words of one
+or two characters (a bigram of the text fields, or a term of `grams`: every character, every
+whole Latin word, and the bigrams of the entity fields). Longer words are found as sequences
+by the store's FTS5 trigram index (search/store.py). Positions would double the index and make
+every phrase check a slow walk through Python.
 """
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, FieldType, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 from gba_tui.text.analysis import FoldedBigramFrequency, cjk_analyzer
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}
@@ -39,8 +42,9 @@ RANKED_FIELDS = (*TEXT_FIELDS, "entities")
 def build_schema() -> Schema:
     analyzer = cjk_analyzer()
     fields = {
-        "id": ID(stored=True, unique=True, sortable=True),
-        "path": ID(stored=True),
+        "page": ID(),  # the page's key, so an update deletes a page's articles at once
+        "row": NUMERIC(bits=64, signed=False, sortable=True),  # the article's row in the store
+        "grams": GramField(),
         "entities": KEYWORD(commas=True, lowercase=True, scorable=True),
     }
     for name in TEXT_FIELDS:
@@ -48,3 +52,25 @@ def build_schema() -> Schema:
         field.format = FoldedBigramFrequency(field_boost=SEARCH_FIELDS.get(name, 1.0))
         fields[name] = field
     return Schema(**fields)
+
+
+class GramFormat(Frequency):
+    """Postings given as (term, count) pairs already counted (search/matching.py)."""
+
+    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+        return ((term, n, float(n), pack_uint(n)) for term, n in value)
+
+
+class GramField(FieldType):
+    """Terms made by search/matching.py's gram_terms, not by an analyzer."""
+
+    indexed = True
+    # Scorable only so Whoosh keeps a length column: without one, its segment writer asks
+    # the file system whether the column exists for every posting (half the build time).
+    scorable = True
+    stored = False
+
+    def __init__(self) -> None:
+        self.format = GramFormat()
+        self.analyzer = cjk_analyzer()
+        self.vector = None

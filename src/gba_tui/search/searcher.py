@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query.compound import DefaultOr
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
-from gba_tui.search.indexer import IndexDamaged, read_manifest, read_store
-from gba_tui.search.matching import FoldedTexts, needle
+from gba_tui.search.indexer import IndexDamaged, generation_number, read_manifest
+from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
+from gba_tui.search.store import StoreReader, open_store
 from gba_tui.text.analysis import query_tokens
 
 
@@ -135,7 +139,11 @@ def _single_characters(node: Node) -> list[str]:
 
 
 class Library:
-    """An open index: every article, and search over them. Safe to share between threads."""
+    """An open index: search, and articles read on demand. Safe to share between threads.
+
+    Opening reads the manifest and the Whoosh table of contents, nothing that grows with the
+    corpus; articles, their entities and folded text come from the store by document number.
+    """
 
     def __init__(self, index_dir: Path) -> None:
         from whoosh import index as whoosh_index
@@ -147,58 +155,103 @@ class Library:
         try:
             self._ix = whoosh_index.open_dir(str(gen_dir))
             self._searcher = self._ix.searcher(weighting=BM25F())
-            ids_column = self._searcher.reader().column_reader("id")
+            self._conn = open_store(index_dir / manifest["store"])
+            self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
+            leaves = self._searcher.leaf_searchers()
+            self._leaves = [(s.reader(), offset) for s, offset in leaves]
+            deleted = {o + d for r, o in self._leaves for d in r.segment().deleted_docs()}
             doc_count = self._searcher.doc_count()
-            store = read_store(gen_dir, manifest["pages"])
-        except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises, the index is unusable
+            stored = self._store.count()
+        except Exception as exc:  # noqa: BLE001 - whatever Whoosh or SQLite raise, it is unusable
             raise IndexDamaged(index_dir, f"{type(exc).__name__}: {exc}") from None
-        records = store["articles"]
-        expected = sum(p.get("articles", 0) for p in manifest["pages"].values())
-        if not doc_count == len(records) == expected:
+        expected = int(manifest["articles"])
+        if not doc_count == stored == expected:
             raise IndexDamaged(
                 index_dir,
-                f"{doc_count} articles indexed, {len(records)} stored, {expected} expected",
+                f"{doc_count} articles indexed, {stored} stored, {expected} expected",
             )
         self.index_dir = index_dir
         self.manifest = manifest
-        self._lock = threading.Lock()
-        try:
-            order = sorted(records, key=_page_order)
-            self.articles: tuple[Article, ...] = tuple(
-                article_from_dict(records[i]["article"]) for i in order
-            )
-            self._folded: list[dict[str, str]] = [records[i]["folded"] for i in order]
-            self.entities_of: dict[str, tuple[dict[str, Any], ...]] = {
-                i: tuple(records[i].get("entities", ())) for i in order
-            }
-            self._order = {aid: n for n, aid in enumerate(order)}
-            # Whoosh numbers documents itself; map its numbers to our order once.
-            self._index_of_docnum: dict[int, int] = {}
-            for docnum in self._searcher.reader().all_doc_ids():
-                raw = ids_column[docnum]
-                aid = raw.decode() if isinstance(raw, bytes) else raw
-                self._index_of_docnum[docnum] = self._order[aid]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise IndexDamaged(index_dir, f"index and side store disagree: {exc}") from None
-        self._docnum_of = {i: d for d, i in self._index_of_docnum.items()}
-        if len(self._docnum_of) != len(order):
-            raise IndexDamaged(index_dir, "index and side store disagree")
-        self._by_id = {a.id: a for a in self.articles}
-        self._texts = FoldedTexts(self._folded)
-        self._avg_len = max(
-            1.0, sum(len(f.get("text", "")) for f in self._folded) / max(1, len(order))
-        )
+        self._lock = threading.RLock()
+        self._deleted = frozenset(deleted)
+        universe = frozenset(range(self._searcher.reader().doc_count_all())) - self._deleted
+        self._texts = IndexMatcher(universe, self._docs_of_term, self._sequences, self._folded_of)
+        self._lengths: dict[int, int] | None = None
+        self.articles = ArticleSequence(self)
+        self.entities_of = EntityMap(self)
 
     def close(self) -> None:
         self._searcher.close()
         self._ix.close()
+        self._conn.close()
+
+    # ------------------------------------------------------------ the store, on demand
+
+    def _docs_of_term(self, field: str, term: str) -> set[int]:
+        return {d for d, _ in self._postings(field, term)}
+
+    def _postings(self, field: str, term: str) -> list[tuple[int, float]]:
+        """(document, weight) of a term's live postings, a block at a time."""
+        out: list[tuple[int, float]] = []
+        with self._lock:
+            for reader, offset in self._leaves:
+                try:
+                    m = reader.postings(field, term)
+                except TermNotFound:
+                    continue
+                if isinstance(m, W3LeafMatcher):
+                    # Whole blocks of ids and weights, not a Python call per posting
+                    # (港 at 50,000 articles: 45,000 postings).
+                    while m.is_active():
+                        m._read_ids()
+                        m._read_weights()
+                        out.extend(zip([offset + i for i in m._ids], m._weights, strict=True))
+                        m._next_block()
+                else:
+                    while m.is_active():
+                        out.append((offset + m.id(), m.weight()))
+                        m.next()
+        if self._deleted:
+            out = [p for p in out if p[0] not in self._deleted]
+        return out
+
+    def _sequences(self, field: str, word: str) -> set[int]:
+        with self._lock:
+            return self._store.match(field, word)
+
+    def _folded_of(self, docs: Iterable[int], field: str) -> dict[int, str]:
+        with self._lock:
+            return {d: f[field] for d, f in self._store.folded(docs, (field,)).items()}
+
+    def _text_lengths(self) -> dict[int, int]:
+        if self._lengths is None:
+            with self._lock:
+                self._lengths = self._store.text_lengths()
+        return self._lengths
+
+    def _docnum(self, article_id: str) -> int | None:
+        with self._lock:
+            return self._store.docnums_of_ids([article_id]).get(article_id)
+
+    def _records(
+        self, docs: Iterable[int]
+    ) -> dict[int, tuple[Article, tuple[dict[str, Any], ...]]]:
+        with self._lock:
+            raw = self._store.records(docs)
+        return {d: (article_from_dict(r), tuple(e)) for d, (r, e) in raw.items()}
 
     def article(self, article_id: str) -> Article | None:
-        return self._by_id.get(article_id)
+        d = self._docnum(article_id)
+        if d is None:
+            return None
+        found = self._records([d]).get(d)
+        return found[0] if found else None
 
     @property
     def skipped(self) -> dict[str, Any]:
         return dict(self.manifest.get("skipped", {}))
+
+    # ------------------------------------------------------------ search
 
     def search(
         self, text: str, limit: int | None = 50, within: Iterable[str] | None = None
@@ -212,7 +265,8 @@ class Library:
     ) -> Results:
         exact = self._texts.matching(node)
         if within is not None:
-            allowed = {self._order[i] for i in within if i in self._order}
+            with self._lock:
+                allowed = set(self._store.docnums_of_ids(within).values())
             exact = exact & allowed
         scores: dict[int, float] = {}  # only what scored: most of a big result set never does
         with self._lock:
@@ -221,24 +275,42 @@ class Library:
                 scores.update(self._rank(q, exact, limit))
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
-        # Ties go to page order, so the same query gives the same list every time; unscored
-        # matches follow in page order. Only the top `limit` are put in order.
-        positive = [i for i, v in scores.items() if v > 0]
-
-        def by_score(i: int) -> tuple[float, int]:
-            return (-round(scores[i], 6), i)
-
-        if limit is not None and len(positive) >= limit:
-            selected = heapq.nsmallest(limit, positive, key=by_score)
-        else:
-            selected = sorted(positive, key=by_score) + sorted(exact.difference(positive))
-            selected = selected if limit is None else selected[:limit]
+        selected = self._select(scores, exact, limit)
         words = [w.text for w in positive_words(node)]
+        found = self._records(selected)
+        with self._lock:
+            folded = self._store.folded(selected)
         hits = tuple(
-            self._hit(n, self.articles[i].id, scores.get(i, 0.0), words)
-            for n, i in enumerate(selected, start=1)
+            self._make_hit(n, found[d], folded.get(d, {}), scores.get(d, 0.0), words)
+            for n, d in enumerate(selected, start=1)
         )
         return Results(text, describe(node), len(exact), hits, tuple(words))
+
+    def _select(
+        self, scores: dict[int, float], exact: frozenset[int], limit: int | None
+    ) -> list[int]:
+        """The top `limit` by score, ties in page order; then unscored matches in page order.
+
+        Only the documents that can reach the top have their page order read: the best
+        `limit` scores and everything tied with the last of them."""
+        rounded = {d: round(v, 6) for d, v in scores.items() if v > 0}
+        if limit is not None and len(rounded) >= limit:
+            cutoff = heapq.nlargest(limit, rounded.values())[-1]
+            contenders = [d for d, v in rounded.items() if v >= cutoff]
+        else:
+            contenders = list(rounded)
+        with self._lock:
+            order = self._store.orders(contenders)
+        ranked = sorted(contenders, key=lambda d: (-rounded[d], order.get(d, 0)))
+        if limit is not None and len(ranked) >= limit:
+            return ranked[:limit]
+        rest = exact.difference(rounded)
+        if rest:
+            with self._lock:
+                ranked += self._store.first_in_page_order(
+                    rest, None if limit is None else limit - len(ranked)
+                )
+        return ranked
 
     def _rank(self, q: wq.Query, exact: frozenset[int], limit: int | None) -> dict[int, float]:
         """BM25F scores from Whoosh for (at least) the best `limit` of the exact matches.
@@ -253,9 +325,8 @@ class Library:
             found = self._searcher.search(q, limit=want)
             scores = {}
             for hit in found:
-                i = self._index_of_docnum.get(hit.docnum)
-                if i in exact:
-                    scores[i] = hit.score or 0.0
+                if hit.docnum in exact:
+                    scores[hit.docnum] = hit.score or 0.0
             if len(scores) >= limit + 16 or len(found) < want or want >= 8 * (limit + 16):
                 break
             want *= 4
@@ -264,7 +335,7 @@ class Library:
         return scores
 
     def _score_each(self, q: wq.Query, exact: frozenset[int]) -> dict[int, float]:
-        wanted = sorted(self._docnum_of[i] for i in exact)
+        wanted = sorted(exact)
         scores: dict[int, float] = {}
         context = self._searcher.context()
         for leaf, offset in self._searcher.leaf_searchers():
@@ -279,45 +350,124 @@ class Library:
                 if m.id() < local:
                     m.skip_to(local)
                 if m.is_active() and m.id() == local:
-                    scores[self._index_of_docnum[docnum]] = m.score()
+                    scores[docnum] = m.score()
         return scores
+
+    def _char_counts(self, field: str, ch: str) -> dict[int, int]:
+        term = latin_term(field, ch) if LATIN_RUN.fullmatch(ch) else char_term(field, ch)
+        return {d: int(w) for d, w in self._postings("grams", term)}
 
     def _score_character(self, ch: str, docs: frozenset[int], scores: dict[int, float]) -> None:
         """BM25 for a one-character word, counted in the folded text (headline counts thrice)."""
-        t = self._texts
-        df = len(t.find("title", ch) | t.find("text", ch))
-        n = max(t.size, 1)
+        in_title, in_text = self._char_counts("title", ch), self._char_counts("text", ch)
+        df = len(in_title.keys() | in_text.keys())
+        lengths = self._text_lengths()
+        n = max(len(lengths), 1)
+        avg_len = max(1.0, sum(lengths.values()) / n)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         k1, b = 1.2, 0.75
-        in_title, in_text = t.counts("title", docs, ch), t.counts("text", docs, ch)
-        lengths = t.lengths("text")
         for i in docs:
-            tf = 3 * in_title[i] + in_text[i]
+            tf = 3 * in_title.get(i, 0) + in_text.get(i, 0)
             if tf:
-                norm = k1 * (1 - b + b * lengths[i] / self._avg_len)
+                norm = k1 * (1 - b + b * lengths.get(i, 0) / avg_len)
                 scores[i] = scores.get(i, 0.0) + idf * tf * (k1 + 1) / (tf + norm)
 
-    def _hit(self, rank: int, aid: str, score: float, words: list[str]) -> Hit:
-        a = self._by_id[aid]
+    def _make_hit(
+        self,
+        rank: int,
+        found: tuple[Article, tuple[dict[str, Any], ...]],
+        folded: dict[str, str],
+        score: float,
+        words: list[str],
+    ) -> Hit:
+        a, entities = found
         body = "\n".join([*a.paragraphs, *a.captions, *(b.text for b in a.boxes)])
         snippet = make_snippet(body, words)
         title_marks = tuple(match_spans(a.title, words))
-        folded = self._folded[self._order[aid]]
         terms = tuple(w for w in words if any(needle(w) in v for v in folded.values()))
-        return Hit(
-            rank,
-            aid,
-            a.title,
-            a.source,
-            score,
-            terms,
-            snippet,
-            title_marks,
-            a,
-            self.entities_of.get(aid, ()),
-        )
+        return Hit(rank, a.id, a.title, a.source, score, terms, snippet, title_marks, a, entities)
+
+    def _hit(self, rank: int, aid: str, score: float, words: list[str]) -> Hit:
+        """One hit by article id (the benchmark times snippets with it)."""
+        d = self._docnum(aid)
+        if d is None:
+            raise KeyError(aid)
+        with self._lock:
+            folded = self._store.folded([d]).get(d, {})
+        return self._make_hit(rank, self._records([d])[d], folded, score, words)
 
 
-def _page_order(aid: str) -> tuple[str, int]:
-    page, _, n = aid.rpartition("-")
-    return page, int(n) if n.isdigit() else 0
+class ArticleSequence(Sequence[Article]):
+    """Every article in page order, read from the store a page at a time."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._len: int | None = None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            with self._library._lock:
+                self._len = self._library._store.count()
+        return self._len
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError(index)
+        with self._library._lock:
+            rows = self._library._store.page_of_records(i, 1)
+        return article_from_dict(json.loads(rows[0][1]))
+
+    def __iter__(self) -> Iterator[Article]:
+        with self._library._lock:
+            store = self._library._store
+            offset, batch = 0, 500
+        while True:
+            with self._library._lock:
+                rows = store.page_of_records(offset, batch)
+            for _, record, _, _ in rows:
+                yield article_from_dict(json.loads(record))
+            if len(rows) < batch:
+                return
+            offset += batch
+
+
+class EntityMap(Mapping[str, tuple[dict[str, Any], ...]]):
+    """Article id → its entities, read from the store on demand; iterates in page order."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def __getitem__(self, article_id: str) -> tuple[dict[str, Any], ...]:
+        d = self._library._docnum(article_id)
+        if d is None:
+            raise KeyError(article_id)
+        return self._library._records([d])[d][1]
+
+    def __iter__(self) -> Iterator[str]:
+        offset, batch = 0, 2000
+        while True:
+            with self._library._lock:
+                ids = self._library._store.ids_at(offset, batch)
+            yield from ids
+            if len(ids) < batch:
+                return
+            offset += batch
+
+    def __len__(self) -> int:
+        return len(self._library.articles)
+
+    def items(self):  # type: ignore[no-untyped-def, override]
+        """(id, entities) in page order, a page of the store at a time."""
+        offset, batch = 0, 500
+        while True:
+            with self._library._lock:
+                rows = self._library._store.page_of_records(offset, batch)
+            for _, _, entities, aid in rows:
+                yield aid, tuple(json.loads(entities))
+            if len(rows) < batch:
+                return
+            offset += batch

@@ -1,0 +1,274 @@
+"""The article store: records, entities, folded text and the title list in one SQLite file.
+
+Read by id (or Whoosh document number) on demand, so opening an index costs nothing that grows
+with the corpus. The folded text sits in an FTS5 table with the trigram tokenizer, which finds
+a word of three or more characters as an exact sequence without reading the texts.
+
+Generations share the file: `docmap` says, per generation, which Whoosh document holds which
+article row and where it comes in page order. A writer adds rows and a new generation's map in
+one transaction; readers of the previous generation go on reading theirs (WAL: readers never
+wait for the writer). Rows no generation maps any more are deleted after the swap.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+# The folded fields, in the order of the FTS5 columns.
+FOLDED_FIELDS = (
+    "title",
+    "text",
+    "source",
+    "byline",
+    "entities",
+    "person",
+    "org",
+    "place",
+    "policy",
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles(
+    row INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    page TEXT NOT NULL,
+    pnum INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    entities TEXT NOT NULL,
+    text_len INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    byline TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_id ON articles(id);
+CREATE VIRTUAL TABLE IF NOT EXISTS folded USING fts5(
+    title, text, source, byline, entities, person, org, place, policy,
+    tokenize = "trigram case_sensitive 1"
+);
+CREATE TABLE IF NOT EXISTS docmap(
+    gen INTEGER NOT NULL,
+    docnum INTEGER NOT NULL,
+    row INTEGER NOT NULL,
+    ord INTEGER NOT NULL DEFAULT 0,
+    text_len INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (gen, docnum)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS docmap_row ON docmap(gen, row);
+CREATE INDEX IF NOT EXISTS docmap_ord ON docmap(gen, ord);
+"""
+
+
+def open_store(path: Path, write: bool = False) -> sqlite3.Connection:
+    """A connection to the store; a writer creates the tables. Usable from any thread (the
+    caller serialises its own use)."""
+    if not write and not path.is_file():
+        raise FileNotFoundError(f"{path.name} missing")
+    uri = f"file:{path}" + ("" if write else "?mode=ro")
+    conn = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
+    if write:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_SCHEMA)
+    return conn
+
+
+_INSERT_FOLDED = (
+    f"INSERT INTO folded(rowid, {', '.join(FOLDED_FIELDS)}) VALUES (?{',?' * len(FOLDED_FIELDS)})"
+)
+_IN = "IN (SELECT value FROM json_each(?))"
+_JOINED = "docmap d JOIN articles a ON a.row = d.row"
+
+
+def add_article(
+    conn: sqlite3.Connection,
+    article: dict[str, Any],
+    entities: list[dict[str, Any]],
+    folded: dict[str, str],
+    page: str,
+    pnum: int,
+    titles: tuple[str, str, str],
+) -> int:
+    """Store one article; its row number (what Whoosh keeps to find it again)."""
+    cur = conn.execute(
+        "INSERT INTO articles(id, page, pnum, record, entities, text_len, title, source, byline)"
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            article["id"],
+            page,
+            pnum,
+            json.dumps(article, ensure_ascii=False, separators=(",", ":")),
+            json.dumps(entities, ensure_ascii=False, separators=(",", ":")),
+            len(folded.get("text", "")),
+            *titles,
+        ),
+    )
+    row = int(cur.lastrowid or 0)
+    conn.execute(
+        _INSERT_FOLDED,
+        (row, *(folded.get(f, "") for f in FOLDED_FIELDS)),
+    )
+    return row
+
+
+def write_docmap(conn: sqlite3.Connection, gen: int, pairs: Iterable[tuple[int, int]]) -> None:
+    """The generation's document numbers → article rows, and its page order."""
+    conn.execute("DELETE FROM docmap WHERE gen = ?", (gen,))
+    conn.executemany(
+        "INSERT INTO docmap(gen, docnum, row) VALUES (?,?,?)", ((gen, d, r) for d, r in pairs)
+    )
+    conn.execute(
+        """UPDATE docmap SET ord = o.n, text_len = o.text_len FROM (
+               SELECT d.docnum, a.text_len,
+                      row_number() OVER (ORDER BY a.page, a.pnum, a.row) AS n
+               FROM docmap d JOIN articles a ON a.row = d.row WHERE d.gen = ?
+           ) AS o WHERE docmap.gen = ? AND docmap.docnum = o.docnum""",
+        (gen, gen),
+    )
+
+
+def collect_garbage(conn: sqlite3.Connection, keep: Iterable[int]) -> None:
+    """Forget generations other than `keep`, and the rows none of them maps."""
+    kept = sorted(set(keep))
+    marks = ",".join("?" * len(kept)) or "NULL"
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(f"DELETE FROM docmap WHERE gen NOT IN ({marks})", kept)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dead(row INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM dead")
+    conn.execute(
+        "INSERT INTO dead SELECT row FROM articles WHERE row NOT IN (SELECT row FROM docmap)"
+    )
+    conn.execute("DELETE FROM articles WHERE row IN (SELECT row FROM dead)")
+    conn.execute("DELETE FROM folded WHERE rowid IN (SELECT row FROM dead)")
+    conn.execute("COMMIT")
+
+
+class StoreReader:
+    """One generation of the store, read on demand."""
+
+    def __init__(self, conn: sqlite3.Connection, gen: int) -> None:
+        self.conn = conn
+        self.gen = gen
+
+    def count(self) -> int:
+        return int(
+            self.conn.execute("SELECT count(*) FROM docmap WHERE gen = ?", (self.gen,)).fetchone()[
+                0
+            ]
+        )
+
+    def docnums_of_ids(self, ids: Iterable[str]) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT a.id, d.docnum FROM articles a JOIN docmap d ON d.row = a.row AND d.gen = ?"
+            " WHERE a.id IN (SELECT value FROM json_each(?))",
+            (self.gen, json.dumps(list(ids))),
+        )
+        return dict(rows)
+
+    def records(
+        self, docnums: Iterable[int]
+    ) -> dict[int, tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """docnum → (article record, entities)."""
+        rows = self.conn.execute(
+            "SELECT d.docnum, a.record, a.entities FROM docmap d JOIN articles a ON a.row = d.row"
+            " WHERE d.gen = ? AND d.docnum IN (SELECT value FROM json_each(?))",
+            (self.gen, json.dumps(list(docnums))),
+        )
+        return {d: (json.loads(r), json.loads(e)) for d, r, e in rows}
+
+    def folded(
+        self, docnums: Iterable[int], fields: Iterable[str] = FOLDED_FIELDS
+    ) -> dict[int, dict[str, str]]:
+        names = [f for f in fields if f in FOLDED_FIELDS]
+        cols = ", ".join(f"f.{f}" for f in names)
+        rows = self.conn.execute(
+            f"SELECT d.docnum, {cols} FROM docmap d JOIN folded f ON f.rowid = d.row"
+            " WHERE d.gen = ? AND d.docnum IN (SELECT value FROM json_each(?))",
+            (self.gen, json.dumps(list(docnums))),
+        )
+        return {r[0]: dict(zip(names, r[1:], strict=True)) for r in rows}
+
+    def match(self, field: str, needle: str) -> set[int]:
+        """Documents whose folded field holds needle (three or more characters) as a sequence."""
+        phrase = '"' + needle.replace('"', '""') + '"'
+        rows = self.conn.execute(
+            "SELECT docnum FROM docmap WHERE gen = ? AND row IN"
+            " (SELECT rowid FROM folded WHERE folded MATCH ?)",
+            (self.gen, f"{{{field}}} : {phrase}"),
+        )
+        return {r[0] for r in rows}
+
+    def orders(self, docnums: Iterable[int]) -> dict[int, int]:
+        rows = self.conn.execute(
+            f"SELECT docnum, ord FROM docmap WHERE gen = ? AND docnum {_IN}",
+            (self.gen, json.dumps(list(docnums))),
+        )
+        return dict(rows)
+
+    def first_in_page_order(self, docnums: Iterable[int], limit: int | None) -> list[int]:
+        rows = self.conn.execute(
+            "SELECT docnum FROM docmap WHERE gen = ? AND docnum IN (SELECT value FROM json_each(?))"
+            " ORDER BY ord LIMIT ?",
+            (self.gen, json.dumps(list(docnums)), -1 if limit is None else limit),
+        )
+        return [r[0] for r in rows]
+
+    def text_lengths(self) -> dict[int, int]:
+        return dict(
+            self.conn.execute("SELECT docnum, text_len FROM docmap WHERE gen = ?", (self.gen,))
+        )
+
+    def docnums(self) -> list[int]:
+        return [
+            r[0] for r in self.conn.execute("SELECT docnum FROM docmap WHERE gen = ?", (self.gen,))
+        ]
+
+    def page_of_records(self, offset: int, limit: int) -> list[tuple[int, str, str, str]]:
+        """Article records in page order, a page at a time: (docnum, record, entities, id)."""
+        return list(
+            self.conn.execute(
+                f"SELECT d.docnum, a.record, a.entities, a.id FROM {_JOINED}"
+                " WHERE d.gen = ? ORDER BY d.ord LIMIT ? OFFSET ?",
+                (self.gen, limit, offset),
+            )
+        )
+
+    def iter_records(self, batch: int = 500) -> Iterator[tuple[int, str, str, str]]:
+        offset = 0
+        while True:
+            rows = self.page_of_records(offset, batch)
+            yield from rows
+            if len(rows) < batch:
+                return
+            offset += batch
+
+    def ids_at(self, offset: int, limit: int) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT a.id FROM docmap d JOIN articles a ON a.row = d.row WHERE d.gen = ?"
+                " ORDER BY d.ord LIMIT ? OFFSET ?",
+                (self.gen, limit, offset),
+            )
+        ]
+
+
+def read_title_rows(
+    path: Path, gen: int, offset: int = 0, limit: int | None = None
+) -> list[list[str]]:
+    """[id, headline, paper, byline] rows in page order, read a page at a time."""
+    conn = open_store(path)
+    try:
+        return [
+            list(r)
+            for r in conn.execute(
+                f"SELECT a.id, a.title, a.source, a.byline FROM {_JOINED}"
+                " WHERE d.gen = ? ORDER BY d.ord LIMIT ? OFFSET ?",
+                (gen, -1 if limit is None else limit, offset),
+            )
+        ]
+    finally:
+        conn.close()

@@ -1,0 +1,71 @@
+"""The index answers as before: the recorded hit lists of the seed queries and of 400 random
+substrings of the seed articles in both scripts (tests/make_expected_hits.py), and, on a larger
+synthetic corpus, the same matches as a plain scan of every article's folded text."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from make_expected_hits import OUT, hit_lists
+
+
+def test_seed_queries_and_substrings_same_hits_same_order(library):
+    expected = json.loads(Path(OUT).read_text("utf-8"))
+    got = hit_lists(library, list(expected))
+    diffs = [q for q in expected if got[q] != expected[q]]
+    assert not diffs, [(q, expected[q], got[q]) for q in diffs[:5]]
+
+
+def _scan_matches(folded_by_doc: dict[int, dict[str, str]], field: str, word: str) -> set[int]:
+    from gba_tui.text.script import find_word
+
+    return {d for d, f in folded_by_doc.items() if find_word(f.get(field, ""), word) != -1}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory, articles):
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+
+    rng = random.Random(7)
+    pages = tmp_path_factory.mktemp("pages")
+    texts = [a.full_text for a in articles]
+    for n in range(40):
+        parts = []
+        for _ in range(3):
+            src = rng.choice(texts)
+            start = rng.randrange(0, max(1, len(src) - 400))
+            parts.append(
+                f"標題{n}\n\n【大公報訊】" + src[start : start + 400] + " AI said d-3 5G。"
+            )
+        (pages / f"p{n:03d}.txt").write_text("\n\n".join(parts) + "\n", "utf-8")
+    where = tmp_path_factory.mktemp("index")
+    update_index(pages, where)
+    lib = Library(where)
+    yield lib, texts
+    lib.close()
+
+
+def test_index_matching_equals_a_scan(synthetic):
+    lib, texts = synthetic
+    store = lib._store
+    folded = store.folded(store.docnums())
+    rng = random.Random(11)
+    words = ["ai", "d", "5g", "said", "港", "，", "d-3", "。港"]
+    for _ in range(300):
+        t = rng.choice(texts)
+        size = rng.choice([1, 2, 2, 3, 4, 6])
+        start = rng.randrange(0, len(t) - size)
+        words.append(t[start : start + size])
+    from gba_tui.search.matching import needle
+
+    for raw in words:
+        w = needle(raw)
+        if not w:
+            continue
+        for field in ("title", "text"):
+            assert set(lib._texts.find(field, w)) == _scan_matches(folded, field, w), (field, w)
