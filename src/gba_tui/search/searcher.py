@@ -15,6 +15,7 @@ from whoosh.query.compound import DefaultOr
 from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
+from gba_tui.entities.model import Entity
 from gba_tui.search.indexer import IndexDamaged, read_manifest, read_store
 from gba_tui.search.matching import FoldedTexts, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words
@@ -36,7 +37,7 @@ class Hit:
     snippet: Snippet
     title_marks: tuple[tuple[int, int], ...]
     article: Article
-    entities: tuple[dict[str, Any], ...] = ()
+    entities: tuple[Entity, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -168,8 +169,8 @@ class Library:
                 article_from_dict(records[i]["article"]) for i in order
             )
             self._folded: list[dict[str, str]] = [records[i]["folded"] for i in order]
-            self.entities_of: dict[str, tuple[dict[str, Any], ...]] = {
-                i: tuple(records[i].get("entities", ())) for i in order
+            self.entities_of: dict[str, tuple[Entity, ...]] = {
+                i: tuple(map(Entity.from_json, records[i].get("entities", ()))) for i in order
             }
             self._order = {aid: n for n, aid in enumerate(order)}
             # Whoosh numbers documents itself; map its numbers to our order once.
