@@ -675,6 +675,8 @@ def _titled_names(a: _Article) -> Iterator[tuple[Span, str, str]]:
         skip = _SKIP_AFTER_TITLE.match(a.low, te)
         p = skip.end() if skip else te
         span = _name_after_title(a, p) if p < len(a.low) else None
+        if span and title.kind == "generic" and not _speech_at(a, span[1]):
+            span = None
         if span:
             yield span, title.printed, aff
             continue
