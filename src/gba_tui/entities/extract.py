@@ -154,22 +154,23 @@ def _tokens(low: str, cuts: set[int]) -> list[_Token]:
     """The segmenter's words, split again where a title begins or ends (it glues 局 to 局長)
     and after a one-character suffix its guesswork glued to the next word (局將)."""
     with _segmenter_lock:
-        tagged = _segmenter().tag(low, True)
         seg = _segmenter()
-        glued = [
-            len(w) == 2 and w[0] in _one_char_suffixes() and not seg.has_word(w) for w, _ in tagged
-        ]
+        tagged = seg.tag(low, True)
+    one_char = _one_char_suffixes()
     out: list[_Token] = []
     pos = 0
-    for (word, tag), split in zip(tagged, glued, strict=True):
+    for word, tag in tagged:
         end = pos + len(word)
-        inner = sorted(c for c in cuts if pos < c < end)
-        if split:
-            inner = sorted({*inner, pos + 1})
-        last = pos
-        for c in [*inner, end]:
-            out.append(_Token(low[last:c], tag if not inner else "x", last))
-            last = c
+        if len(word) == 1 or not any(c in cuts for c in range(pos + 1, end)):
+            if len(word) == 2 and word[0] in one_char and not _dictionary_tag(word):
+                out += [_Token(word[0], "x", pos), _Token(word[1], "x", pos + 1)]
+            else:
+                out.append(_Token(word, tag, pos))
+        else:
+            last = pos
+            for c in [*(c for c in range(pos + 1, end) if c in cuts), end]:
+                out.append(_Token(low[last:c], "x", last))
+                last = c
         pos = end
     return out
 
@@ -346,10 +347,17 @@ _JOINERS = {"及", "和", "与"}
 _ORG_MAX = 16
 
 
+@lru_cache(maxsize=1)
+def _suffix_ends() -> frozenset[str]:
+    return frozenset(s[-1] for s in lexicon.org_suffixes())
+
+
 def _org_suffix(word: str) -> tuple[str, str] | None:
     """The longest organisation suffix `word` ends with, and its kind."""
+    if word[-1] not in _suffix_ends():
+        return None
     sufs = lexicon.org_suffixes()
-    for n in range(min(len(word), 5), 0, -1):
+    for n in range(min(len(word), 6), 0, -1):
         kind = sufs.get(word[-n:])
         if kind:
             return word[-n:], kind
