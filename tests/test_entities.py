@@ -176,3 +176,61 @@ def test_gazetteer_is_well_formed():
     assert len(entries) > 100
     names = [e.name for e in entries]
     assert len(names) == len(set(names))
+
+
+# ---------------------------------------------------------------- a page of our own
+
+PAGE = Path(__file__).parent / "data" / "entities_page.txt"
+
+
+@pytest.fixture(scope="module")
+def own_page():
+    from gba_tui.corpus.model import Page
+    from gba_tui.corpus.segment import segment_page
+
+    (article,) = segment_page(Page(PAGE.name, PAGE.read_text("utf-8"), "utf-8", "test"))
+    return {(e.type, e.name): e for e in extract_entities(article)}
+
+
+def test_gazetteer_name_inside_a_word_is_not_reported(own_page):
+    # 集中大量 holds 中大 (香港中文大學's short name) across a word boundary.
+    assert ("org", "香港中文大學") not in own_page
+    assert "港城大" in own_page[("org", "香港城市大學")].aliases  # the short name as a word
+
+
+def test_people_by_title_list_lead_and_credit(own_page):
+    people = {name: e for (t, name), e in own_page.items() if t == "person"}
+    assert {"溫子健", "區曉彤", "戚逸朗"} <= set(people)  # lead and photo credit
+    assert people["戚逸朗"].title == "記者"
+    assert people["鄧永昌"].title == "行政長官"  # title and name apart by a space
+    # Two titles before the name: the nearer one names him, the body before it is kept.
+    assert people["習近平"].title == "主席"
+    assert {"方家駿", "歐陽慧琳", "祁啟明"} <= set(people)  # 、-list, a compound surname
+    assert people["孫浩然"].affiliation == "創新科技及工業局"
+    assert people["卓文軒"].affiliation == "香港城市大學"
+    assert not {"齊聚", "學者齊聚"} & set(people)  # a title word in a headline, no name
+
+
+def test_bureau_longest_name_and_tail_merged(own_page):
+    orgs = {name for t, name in own_page if t == "org"}
+    assert "創新科技及工業局" in orgs and "工業局" not in orgs
+    assert "工業局" in own_page[("org", "創新科技及工業局")].aliases
+    assert "科技創新局" in own_page[("org", "深圳市科技創新局")].aliases
+
+
+def test_entity_record_round_trips_through_json(own_page):
+    from gba_tui.entities.model import Entity
+
+    for e in own_page.values():
+        assert Entity.from_json(e.to_json()) == e
+
+
+def test_data_files_are_well_formed():
+    from gba_tui.entities import lexicon
+
+    sn = lexicon.surnames()
+    assert {"陈", "欧阳", "司徒"} <= sn.single | sn.compound
+    assert all(len(t) >= 2 for t in lexicon.titles())
+    assert set(lexicon.org_suffixes().values()) <= {"gov", "named", "whole"}
+    places = [e for e in gazetteer() if e.type == "place"]
+    assert len(places) > 3000  # provinces, cities, districts, countries, world cities

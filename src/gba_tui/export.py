@@ -14,6 +14,7 @@ from typing import Any
 
 from gba_tui.corpus.model import Article, Table
 from gba_tui.entities.catalogue import TYPE_LABELS, TYPE_ORDER
+from gba_tui.entities.model import Entity
 from gba_tui.search.snippets import Snippet
 from gba_tui.text.script import convert_script
 
@@ -29,7 +30,7 @@ class ExportItem:
     """One article to export, with its snippet when it came from a query."""
 
     article: Article
-    entities: tuple[dict[str, Any], ...] = ()
+    entities: tuple[Entity, ...] = ()
     snippet: Snippet | None = None
     rank: int | None = None
     score: float | None = None
@@ -121,11 +122,11 @@ def provenance_line(a: Article, script: str) -> str:
     return " · ".join(parts)
 
 
-def entity_lines(entities: Sequence[dict[str, Any]], script: str) -> list[str]:
+def entity_lines(entities: Sequence[Entity], script: str) -> list[str]:
     by_type: dict[str, list[str]] = {}
     for e in entities:
-        if e.get("count", 1) or e["type"] == "person":
-            by_type.setdefault(e["type"], []).append(e["name"])
+        if e.count or e.type == "person":
+            by_type.setdefault(e.type, []).append(e.name)
     out = []
     for t in TYPE_ORDER:
         names = list(dict.fromkeys(by_type.get(t, [])))

@@ -14,6 +14,7 @@ from rich.text import Text
 from gba_tui.app.labels import list_entry
 from gba_tui.corpus.model import Article, Table
 from gba_tui.entities.catalogue import TYPE_LABELS, CatalogueEntry, catalogue
+from gba_tui.entities.model import Entity
 from gba_tui.render import marked_text, parse_number, score_bar
 from gba_tui.text.script import convert_script
 
@@ -160,7 +161,7 @@ def table_cells(table: Table, script: str) -> tuple[list[str], list[list[Any]]]:
 
 
 def reader_blocks(
-    article: Article, entities: Iterable[dict[str, Any]], words: Iterable[str], script: str
+    article: Article, entities: Iterable[Entity], words: Iterable[str], script: str
 ) -> tuple[list[Text], list[int]]:
     """The reader's paragraphs as Rich Text (matches highlighted, entities coloured) and the
     indexes of the blocks that hold a match, for n / N."""
@@ -169,9 +170,9 @@ def reader_blocks(
     words = [w for w in words if w.strip()]
     names = []
     for e in entities:
-        for n in (e["name"], *e.get("aliases", ())):
+        for n in (e.name, *e.aliases):
             if len(n) >= 2:
-                names.append((n, e["type"]))
+                names.append((n, e.type))
     blocks: list[Text] = []
     hits: list[int] = []
 

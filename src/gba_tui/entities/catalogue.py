@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-TYPE_ORDER = ("person", "org", "place", "policy", "programme", "event", "document")
-TYPE_LABELS = {
+from gba_tui.entities.model import ENTITY_TYPES, Entity, EntityType
+
+TYPE_ORDER = ENTITY_TYPES
+TYPE_LABELS: dict[EntityType, str] = {
     "person": "People",
     "org": "Organisations",
     "place": "Places",
@@ -23,7 +25,7 @@ class CatalogueEntry:
     """One entity over a set of articles."""
 
     name: str
-    type: str
+    type: EntityType
     key: str
     aliases: tuple[str, ...]
     count: int  # mentions over all the articles
@@ -45,36 +47,43 @@ class CatalogueEntry:
         return f'{field}:"{self.name}"' if " " in self.name else f"{field}:{self.name}"
 
 
+@dataclass
+class _Merged:
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    count: int = 0
+    articles: list[str] = field(default_factory=list)
+
+
 def catalogue(
-    entities_of: Mapping[str, Iterable[Mapping[str, Any]]],
+    entities_of: Mapping[str, Iterable[Entity]],
     ids: Iterable[str] | None = None,
     etype: str | None = None,
 ) -> list[CatalogueEntry]:
     """Merge the per-article entities of `ids` (all when None): most articles first."""
     order = list(entities_of) if ids is None else [i for i in ids if i in entities_of]
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    merged: dict[tuple[EntityType, str], _Merged] = {}
     for aid in order:
         for e in entities_of[aid]:
-            if etype and e["type"] != etype:
+            if etype and e.type != etype:
                 continue
-            k = (e["type"], e["key"])
-            m = merged.setdefault(
-                k, {"name": e["name"], "aliases": set(), "count": 0, "articles": []}
-            )
-            m["aliases"].update(e.get("aliases", ()))
-            m["count"] += max(1, e.get("count", 1))
+            m = merged.get((e.type, e.key))
+            if m is None:
+                m = merged[(e.type, e.key)] = _Merged(e.name)
+            m.aliases.update(e.aliases)
+            m.count += max(1, e.count)
             # An article's entities come together, so a repeat can only be the last one seen
             # (a membership test on the list made this quadratic: 6 s over 10,000 articles).
-            if not m["articles"] or m["articles"][-1] != aid:
-                m["articles"].append(aid)
+            if not m.articles or m.articles[-1] != aid:
+                m.articles.append(aid)
     out = [
         CatalogueEntry(
-            m["name"],
+            m.name,
             t,
             key,
-            tuple(sorted(m["aliases"] - {m["name"]})),
-            m["count"],
-            tuple(m["articles"]),
+            tuple(sorted(m.aliases - {m.name})),
+            m.count,
+            tuple(m.articles),
         )
         for (t, key), m in merged.items()
     ]

@@ -18,6 +18,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
+from gba_tui.entities.model import Entity
 from gba_tui.search.indexer import IndexDamaged, generation_number, read_manifest
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words
@@ -40,7 +41,7 @@ class Hit:
     snippet: Snippet
     title_marks: tuple[tuple[int, int], ...]
     article: Article
-    entities: tuple[dict[str, Any], ...] = ()
+    entities: tuple[Entity, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -235,10 +236,12 @@ class Library:
 
     def _records(
         self, docs: Iterable[int]
-    ) -> dict[int, tuple[Article, tuple[dict[str, Any], ...]]]:
+    ) -> dict[int, tuple[Article, tuple[Entity, ...]]]:
         with self._lock:
             raw = self._store.records(docs)
-        return {d: (article_from_dict(r), tuple(e)) for d, (r, e) in raw.items()}
+        return {
+            d: (article_from_dict(r), tuple(map(Entity.from_json, e))) for d, (r, e) in raw.items()
+        }
 
     def article(self, article_id: str) -> Article | None:
         d = self._docnum(article_id)
@@ -435,13 +438,13 @@ class ArticleSequence(Sequence[Article]):
             offset += batch
 
 
-class EntityMap(Mapping[str, tuple[dict[str, Any], ...]]):
+class EntityMap(Mapping[str, tuple[Entity, ...]]):
     """Article id → its entities, read from the store on demand; iterates in page order."""
 
     def __init__(self, library: Library) -> None:
         self._library = library
 
-    def __getitem__(self, article_id: str) -> tuple[dict[str, Any], ...]:
+    def __getitem__(self, article_id: str) -> tuple[Entity, ...]:
         d = self._library._docnum(article_id)
         if d is None:
             raise KeyError(article_id)
@@ -467,7 +470,7 @@ class EntityMap(Mapping[str, tuple[dict[str, Any], ...]]):
             with self._library._lock:
                 rows = self._library._store.page_of_records(offset, batch)
             for _, _, entities, aid in rows:
-                yield aid, tuple(json.loads(entities))
+                yield aid, tuple(map(Entity.from_json, json.loads(entities)))
             if len(rows) < batch:
                 return
             offset += batch
