@@ -23,7 +23,7 @@ def make_app(index_dir, corpus=SEEDS):
 async def settle(app, pilot, pause=0.05):
     """Let the index load (it starts after the first paint) and the workers finish."""
     for _ in range(400):
-        if app.view is not None:
+        if app.main.view is not None and not app.main.view.preview:
             break
         await pilot.pause(0.025)
     for _ in range(6):
@@ -50,7 +50,7 @@ async def test_startup_lists_every_article(index_dir):
     app = make_app(index_dir)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        assert app.library is not None
+        assert app.main.library is not None
         prompts = doc_prompts(app)
         assert len(prompts) == 19 and "內地發布科技保險高質量發展路線圖" in prompts[0]
         assert "19 articles" in str(app.screen.query_one("#topbar").render())
@@ -64,8 +64,8 @@ async def test_enter_searches_and_focuses_first_hit(index_dir):
         await search(app, pilot, "科技保险")
         table = app.screen.query_one("#hits", RankingTable)
         assert app.screen.focused is table and table.cursor_row == 0
-        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
-        assert table.current_id == app.view.rows[0].id
+        assert sorted(r.id for r in app.main.view.rows) == INSURANCE_IDS
+        assert table.current_id == app.main.view.rows[0].id
         # The document list follows the result set.
         assert len(doc_prompts(app)) == 2
         top = str(app.screen.query_one("#topbar").render())
@@ -86,7 +86,7 @@ async def test_keys_typed_at_once_after_slash_go_to_the_search_box(index_dir):
         assert not isinstance(app.screen, ReaderScreen)
         assert app.screen.query_one("#search").value == "科技保险"
         assert app.screen.focused is app.screen.query_one("#hits", RankingTable)
-        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
+        assert sorted(r.id for r in app.main.view.rows) == INSURANCE_IDS
         # In the search box "/" is a character, not the key that focuses it.
         # (Focusing selects the old query, so that typing replaces it; End keeps it.)
         await pilot.press("slash", "end", "slash")
@@ -102,7 +102,7 @@ async def test_typing_searches_live_after_a_pause(index_dir):
             await pilot.press(ch)
         await pilot.pause(0.4)
         await settle(app, pilot)
-        assert app.view.total == 1
+        assert app.main.view.total == 1
         assert app.screen.focused is app.screen.query_one("#search")
 
 
@@ -111,10 +111,10 @@ async def test_stale_result_never_overwrites_newer(index_dir):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await search(app, pilot, "科技保险")
-        newest = app.view
-        app.post_message(ViewReady(app.generation - 1, (None, None)))
+        newest = app.main.view
+        app.main.post_message(ViewReady(app.main.generation - 1, None))
         await pilot.pause(0.1)
-        assert app.view is newest
+        assert app.main.view is newest
 
 
 async def test_tab_cycles_panes_and_jk_move(index_dir):
@@ -146,12 +146,12 @@ async def test_reader_opens_with_matches_and_goes_back(index_dir):
         await settle(app, pilot)
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
-        assert reader.article.id == app.view.rows[0].id
-        assert len(reader.match_blocks) >= 3 and reader.current == 0
+        assert reader.article.id == app.main.view.rows[0].id
+        assert reader.match_count >= 3 and reader.current == 0
         await pilot.press("n")
         assert reader.current == 1
         await pilot.press("N", "N")
-        assert reader.current == len(reader.match_blocks) - 1
+        assert reader.current == reader.match_count - 1
         text = " ".join(str(b.render()) for b in reader.query("Block"))
         assert "provenance" not in text and "lines 5–27" in text
         await pilot.press("t")
@@ -178,15 +178,15 @@ async def test_marks_in_list_and_ranking_and_mark_all(index_dir):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press("space")
-        assert app.marked == {"000_d921b2ee65c7f66c-1"}
+        assert app.main.marked == {"000_d921b2ee65c7f66c-1"}
         assert doc_prompts(app)[0].startswith("✓")
         await pilot.press("space")
-        assert app.marked == set()
+        assert app.main.marked == set()
         await search(app, pilot, "科技保险")
         await pilot.press("space")
-        assert app.marked == {app.view.rows[0].id}
+        assert app.main.marked == {app.main.view.rows[0].id}
         await pilot.press("a")
-        assert app.marked == set(INSURANCE_IDS)
+        assert app.main.marked == set(INSURANCE_IDS)
         cell = app.screen.query_one("#hits", RankingTable).get_cell(INSURANCE_IDS[1], "mark")
         assert str(cell).startswith("✓")
 
@@ -198,7 +198,7 @@ async def test_toggle_script_everywhere(index_dir):
         await search(app, pilot, "科技保險")
         await pilot.press("t")
         await settle(app, pilot)
-        assert app.script == "s"
+        assert app.main.script == "s"
         assert "内地发布科技保险" in doc_prompts(app)[0]
         table = app.screen.query_one("#hits", RankingTable)
         assert "内地发布" in str(table.get_cell(INSURANCE_IDS[0], "title"))
@@ -207,7 +207,7 @@ async def test_toggle_script_everywhere(index_dir):
         assert any("国家知识产权局" in x for x in labels)
         await pilot.press("t")
         await settle(app, pilot)
-        assert app.script == "t"
+        assert app.main.script == "t"
         assert "AI未來產業" in " ".join(doc_prompts(app))
         assert "繁體" in str(app.screen.query_one("#topbar").render())
 
@@ -227,29 +227,49 @@ async def test_entity_filter_and_clear(index_dir):
         side.highlighted = target
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.filters == [("person:謝寶劍", "person:謝寶劍")]
-        assert app.view.total == 2
+        assert app.main.filters == ("person:謝寶劍",)
+        assert app.main.view.total == 2
         assert "filters: person:謝寶劍" in str(app.screen.query_one("#topbar").render())
         await pilot.press("c")
         await settle(app, pilot)
-        assert app.filters == [] and app.view.total is None
+        assert app.main.filters == () and app.main.view.total is None
 
 
-async def test_sort_cycle(index_dir):
+async def test_sort_applies_to_list_and_ranking_with_an_indicator(index_dir):
+    # Defect 9: s reorders the ranking and the document list, the header says how, and
+    # titles go by pinyin (廣 guang before 內 nei before 深 shen), not by code point.
+    from gba_tui.collation import collation_key
+
     app = make_app(index_dir)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await search(app, pilot, "大湾区")
         table = app.screen.query_one("#hits", RankingTable)
         await pilot.press("s")
-        assert app.sort == "title"
-        titles = [str(table.get_cell_at((r, 2))) for r in range(table.row_count)]
-        plain = [r.title for r in sorted(app.view.rows, key=lambda r: (r.title, r.rank))]
-        assert [t[:4] for t in titles] == [p[:4] for p in plain]
+        await settle(app, pilot)
+        assert app.main.sort == "title"
+        ids = [table.coordinate_to_cell_key((r, 0)).row_key.value for r in range(table.row_count)]
+        titles = [app.main.library.article(i).title for i in ids]
+        assert titles == sorted(titles, key=collation_key) and titles != sorted(titles)
+        docs = app.screen.query_one("#documents", DocumentList)
+        assert docs.order == ids  # the list follows the same order
+        assert "title ▼" in str(table.ordered_columns[2].label)
+        assert "sorted by title (pinyin)" in str(table.border_subtitle)
         await pilot.press("s")
-        assert app.sort == "source"
+        await settle(app, pilot)
+        assert app.main.sort == "source"
         await pilot.press("s")
-        assert app.sort == "score"
+        await settle(app, pilot)
+        assert app.main.sort == "score"
+        # With no query the whole list sorts too.
+        app.screen.query_one("#search").value = ""
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        order = docs.order
+        firsts = [app.main.library.article(i).title for i in order]
+        assert firsts == sorted(firsts, key=collation_key) and len(order) == 19
 
 
 async def test_data_tables_view(index_dir):
@@ -268,7 +288,7 @@ async def test_data_tables_view(index_dir):
         assert firsts[0] == "北京" or firsts[-1] == "北京"
         assert "█" in str(view.get_cell_at((0, 2)))
         await pilot.press("d")
-        assert app.screen.query_one("#centre").current == "hits"
+        assert app.screen.query_one("#centre").current == "ranking-pane"
 
 
 async def test_export_dialog_saves_and_cancels(index_dir, tmp_path, monkeypatch):
@@ -316,7 +336,11 @@ async def test_bad_query_is_a_notification(index_dir):
         app.screen.query_one("#search").value = "科" * 2000
         await pilot.press("slash", "enter")
         await settle(app, pilot)
-        assert any("too long" in n.message for n in app._notifications)
+        status = app.screen.query_one("#query-status")
+        assert status.display and "too long" in str(status.render())
+        await pilot.pause(0.5)
+        assert status.display  # it stays, unlike a toast
+        assert "bad query" in str(app.screen.query_one("#hits").border_title)
 
 
 async def test_damaged_index_rebuilt_with_notice(tmp_path):
@@ -329,14 +353,14 @@ async def test_damaged_index_rebuilt_with_notice(tmp_path):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot, 0.2)
         assert any("damaged" in n.message for n in app._notifications)
-        assert app.library is not None and len(app.library.articles) == 19
+        assert app.main.library is not None and len(app.main.library.articles) == 19
 
 
 async def test_missing_index_built_with_progress(tmp_path):
     app = make_app(tmp_path / "fresh")
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot, 0.2)
-        assert app.library is not None and len(doc_prompts(app)) == 19
+        assert app.main.library is not None and len(doc_prompts(app)) == 19
         assert any("rebuilt index" in n.message for n in app._notifications)
 
 
@@ -367,7 +391,7 @@ async def test_command_palette_offers_the_actions(index_dir):
         await settle(app, pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for b in MainScreen.BINDINGS:
-            if b.show:
+            if b.show and b.id != "leave-search":
                 assert b.description in titles, b.description
         assert "Help" in titles
 
@@ -427,5 +451,5 @@ async def test_search_typed_before_the_index_has_loaded(index_dir):
         await pilot.pause(0.05)
         await pilot.press("slash", *"科技保险", "enter")
         await settle(app, pilot)
-        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
+        assert sorted(r.id for r in app.main.view.rows) == INSURANCE_IDS
         assert app.screen.focused is app.screen.query_one("#hits", RankingTable)

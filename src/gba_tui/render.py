@@ -19,7 +19,15 @@ from gba_tui.corpus.model import Article, Box, Table
 from gba_tui.text.script import convert_script
 
 PartKind = Literal[
-    "kicker", "title", "subtitle", "meta", "paragraph", "subheading", "box", "caption", "table",
+    "kicker",
+    "title",
+    "subtitle",
+    "meta",
+    "paragraph",
+    "subheading",
+    "box",
+    "caption",
+    "table",
     "extra",
 ]
 
