@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 from gba_tui.app.history import SearchHistory, history_file
 from gba_tui.app.screens.main import MainScreen
@@ -27,10 +28,22 @@ class GbaApp(App[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
-        # While typing in the search box ? and q are characters: F1 and ctrl+q still work.
-        Binding("f1", "help", "Help", show=False, id="help-f1", priority=True),
-        Binding("ctrl+q", "quit", "Quit", show=False, id="quit-ctrl-q", priority=True),
+        # While typing in the search box ? and q are characters: F1 and ctrl+q do the same,
+        # and the footer shows them only then (check_action), so it always names help and quit.
+        Binding("f1", "help_while_typing", "Help", id="help-f1"),
+        Binding("ctrl+q", "quit_while_typing", "Quit", id="quit-ctrl-q"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("help_while_typing", "quit_while_typing"):
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_help_while_typing(self) -> None:
+        self.action_help()
+
+    async def action_quit_while_typing(self) -> None:
+        await self.action_quit()
 
     def __init__(self, settings: Settings, history: SearchHistory | None = None) -> None:
         super().__init__()

@@ -309,6 +309,8 @@ class MainScreen(Screen[None]):
             return  # the full view is already there
         if message.building:
             self.building = (0, 0)
+            if self.query_text.strip():
+                self._say_building()
         self.view = preview_view(message.titles)
         if self.ready_at is None:
             self.ready_at = time.perf_counter()
@@ -450,8 +452,10 @@ class MainScreen(Screen[None]):
         else:
             status.say("")
 
-    def watch_view(self) -> None:
+    def watch_view(self, view: View | None) -> None:
         self._update_titles()
+        if view is not None and not view.tables:
+            self.query_one("#table-view", TablesView).show([], [])
 
     def watch_marked(self) -> None:
         self._update_titles()
@@ -490,7 +494,10 @@ class MainScreen(Screen[None]):
         if self.marked:
             top.append(f"✓ {len(self.marked)} marked (m lists)")
         top.append(SCRIPT_NAMES[self.script])
-        top.append(f"sort: {SORT_WORDS[self.sort]}")
+        no_query = v is None or v.total is None
+        top.append(
+            f"sort: {'page' if no_query and self.sort == 'score' else SORT_WORDS[self.sort]}"
+        )
         self.query_one("#topbar", TopBar).update(Text(" · ".join(top)))
         docs = self.query_one("#documents")
         if self.marks_only:
@@ -506,7 +513,8 @@ class MainScreen(Screen[None]):
             hits.border_subtitle = f"sorted by {SORT_LABELS[v.sort]} (s)"
         else:
             hits.border_title = "Ranking · type a query (/)"
-            hits.border_subtitle = f"list sorted by {SORT_LABELS[self.sort]} (s)"
+            order = "page order" if self.sort == "score" else SORT_LABELS[self.sort]
+            hits.border_subtitle = f"list in {order} (s sorts)"
         ents = self.query_one("#entities")
         if v is None or v.preview:
             ents.border_title = "Entities"

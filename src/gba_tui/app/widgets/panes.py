@@ -29,7 +29,8 @@ VIM_KEYS: list[BindingType] = [
     Binding("k", "cursor_up", "Up", show=False, id="up"),
 ]
 META_STYLE = "#a8a8a8"  # bylines: 7.6:1 on the panel in 256 colours (the old "dim" was 1.9:1)
-SORT_ARROW = " ▼"
+# Relevance and date run high to low, title and paper A to Z (by pinyin).
+SORT_ARROWS = {"score": " ▼", "date": " ▼", "title": " ▲", "source": " ▲"}
 
 
 class TopBar(Static):
@@ -265,7 +266,8 @@ class RankingTable(DataTable):
         sorted_col = self.SORTED_COLUMN.get(view.sort, "") if view is not None else ""
         for key in order:
             if key in widths:
-                label = self.LABELS[key] + (SORT_ARROW if key == sorted_col and view else "")
+                arrow = SORT_ARROWS.get(key, "") if key == sorted_col and view else ""
+                label = self.LABELS[key] + arrow
                 self.add_column(label, key=key, width=widths[key])
         if view is None:
             return
@@ -353,7 +355,7 @@ class TablesView(DataTable):
             self.add_column(h, key=str(n))
         for r in rows:
             self.add_row(*r)
-        self.border_title = "Table · s sorts the column under the cursor"
+        self.border_title = "Table · s sorts the column under the cursor" if header else "Table"
 
     def action_sort_column(self) -> None:
         col = self.cursor_column
