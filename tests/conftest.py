@@ -57,3 +57,10 @@ def library(index_dir):
 
 
 INSURANCE_IDS = ["000_d921b2ee65c7f66c-1", "004_761257e38312902a-1"]
+
+
+@pytest.fixture(autouse=True)
+def state_home(tmp_path, monkeypatch):
+    """The search history goes to a throwaway state folder, never the developer's own."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state"

@@ -23,7 +23,7 @@ def make_app(index_dir, corpus=SEEDS):
 async def settle(app, pilot, pause=0.05):
     """Let the index load (it starts after the first paint) and the workers finish."""
     for _ in range(400):
-        if app.view is not None:
+        if app.main.view is not None and not app.main.view.preview:
             break
         await pilot.pause(0.025)
     for _ in range(6):
@@ -50,7 +50,7 @@ async def test_startup_lists_every_article(index_dir):
     app = make_app(index_dir)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        assert app.library is not None
+        assert app.main.library is not None
         prompts = doc_prompts(app)
         assert len(prompts) == 19 and "內地發布科技保險高質量發展路線圖" in prompts[0]
         assert "19 articles" in str(app.screen.query_one("#topbar").render())
@@ -64,8 +64,8 @@ async def test_enter_searches_and_focuses_first_hit(index_dir):
         await search(app, pilot, "科技保险")
         table = app.screen.query_one("#hits", RankingTable)
         assert app.screen.focused is table and table.cursor_row == 0
-        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
-        assert table.current_id == app.view.rows[0].id
+        assert sorted(r.id for r in app.main.view.rows) == INSURANCE_IDS
+        assert table.current_id == app.main.view.rows[0].id
         # The document list follows the result set.
         assert len(doc_prompts(app)) == 2
         top = str(app.screen.query_one("#topbar").render())
@@ -86,7 +86,7 @@ async def test_keys_typed_at_once_after_slash_go_to_the_search_box(index_dir):
         assert not isinstance(app.screen, ReaderScreen)
         assert app.screen.query_one("#search").value == "科技保险"
         assert app.screen.focused is app.screen.query_one("#hits", RankingTable)
-        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
+        assert sorted(r.id for r in app.main.view.rows) == INSURANCE_IDS
         # In the search box "/" is a character, not the key that focuses it.
         # (Focusing selects the old query, so that typing replaces it; End keeps it.)
         await pilot.press("slash", "end", "slash")
@@ -102,7 +102,7 @@ async def test_typing_searches_live_after_a_pause(index_dir):
             await pilot.press(ch)
         await pilot.pause(0.4)
         await settle(app, pilot)
-        assert app.view.total == 1
+        assert app.main.view.total == 1
         assert app.screen.focused is app.screen.query_one("#search")
 
 
@@ -111,10 +111,10 @@ async def test_stale_result_never_overwrites_newer(index_dir):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await search(app, pilot, "科技保险")
-        newest = app.view
-        app.post_message(ViewReady(app.generation - 1, (None, None)))
+        newest = app.main.view
+        app.main.post_message(ViewReady(app.main.generation - 1, None))
         await pilot.pause(0.1)
-        assert app.view is newest
+        assert app.main.view is newest
 
 
 async def test_tab_cycles_panes_and_jk_move(index_dir):
@@ -146,12 +146,12 @@ async def test_reader_opens_with_matches_and_goes_back(index_dir):
         await settle(app, pilot)
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
-        assert reader.article.id == app.view.rows[0].id
-        assert len(reader.match_blocks) >= 3 and reader.current == 0
+        assert reader.article.id == app.main.view.rows[0].id
+        assert reader.match_count >= 3 and reader.current == 0
         await pilot.press("n")
         assert reader.current == 1
         await pilot.press("N", "N")
-        assert reader.current == len(reader.match_blocks) - 1
+        assert reader.current == reader.match_count - 1
         text = " ".join(str(b.render()) for b in reader.query("Block"))
         assert "provenance" not in text and "lines 5–27" in text
         await pilot.press("t")
@@ -178,15 +178,15 @@ async def test_marks_in_list_and_ranking_and_mark_all(index_dir):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press("space")
-        assert app.marked == {"000_d921b2ee65c7f66c-1"}
+        assert app.main.marked == {"000_d921b2ee65c7f66c-1"}
         assert doc_prompts(app)[0].startswith("✓")
         await pilot.press("space")
-        assert app.marked == set()
+        assert app.main.marked == set()
         await search(app, pilot, "科技保险")
         await pilot.press("space")
-        assert app.marked == {app.view.rows[0].id}
+        assert app.main.marked == {app.main.view.rows[0].id}
         await pilot.press("a")
-        assert app.marked == set(INSURANCE_IDS)
+        assert app.main.marked == set(INSURANCE_IDS)
         cell = app.screen.query_one("#hits", RankingTable).get_cell(INSURANCE_IDS[1], "mark")
         assert str(cell).startswith("✓")
 
@@ -198,7 +198,7 @@ async def test_toggle_script_everywhere(index_dir):
         await search(app, pilot, "科技保險")
         await pilot.press("t")
         await settle(app, pilot)
-        assert app.script == "s"
+        assert app.main.script == "s"
         assert "内地发布科技保险" in doc_prompts(app)[0]
         table = app.screen.query_one("#hits", RankingTable)
         assert "内地发布" in str(table.get_cell(INSURANCE_IDS[0], "title"))
@@ -207,7 +207,7 @@ async def test_toggle_script_everywhere(index_dir):
         assert any("国家知识产权局" in x for x in labels)
         await pilot.press("t")
         await settle(app, pilot)
-        assert app.script == "t"
+        assert app.main.script == "t"
         assert "AI未來產業" in " ".join(doc_prompts(app))
         assert "繁體" in str(app.screen.query_one("#topbar").render())
 
@@ -227,29 +227,49 @@ async def test_entity_filter_and_clear(index_dir):
         side.highlighted = target
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.filters == [("person:謝寶劍", "person:謝寶劍")]
-        assert app.view.total == 2
+        assert app.main.filters == ("person:謝寶劍",)
+        assert app.main.view.total == 2
         assert "filters: person:謝寶劍" in str(app.screen.query_one("#topbar").render())
         await pilot.press("c")
         await settle(app, pilot)
-        assert app.filters == [] and app.view.total is None
+        assert app.main.filters == () and app.main.view.total is None
 
 
-async def test_sort_cycle(index_dir):
+async def test_sort_applies_to_list_and_ranking_with_an_indicator(index_dir):
+    # Defect 9: s reorders the ranking and the document list, the header says how, and
+    # titles go by pinyin (廣 guang before 內 nei before 深 shen), not by code point.
+    from gba_tui.collation import collation_key
+
     app = make_app(index_dir)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await search(app, pilot, "大湾区")
         table = app.screen.query_one("#hits", RankingTable)
         await pilot.press("s")
-        assert app.sort == "title"
-        titles = [str(table.get_cell_at((r, 2))) for r in range(table.row_count)]
-        plain = [r.title for r in sorted(app.view.rows, key=lambda r: (r.title, r.rank))]
-        assert [t[:4] for t in titles] == [p[:4] for p in plain]
+        await settle(app, pilot)
+        assert app.main.sort == "title"
+        ids = [table.coordinate_to_cell_key((r, 0)).row_key.value for r in range(table.row_count)]
+        titles = [app.main.library.article(i).title for i in ids]
+        assert titles == sorted(titles, key=collation_key) and titles != sorted(titles)
+        docs = app.screen.query_one("#documents", DocumentList)
+        assert docs.order == ids  # the list follows the same order
+        assert "title ▲" in str(table.ordered_columns[2].label)
+        assert "sorted by title (pinyin)" in str(table.border_subtitle)
         await pilot.press("s")
-        assert app.sort == "source"
+        await settle(app, pilot)
+        assert app.main.sort == "source"
         await pilot.press("s")
-        assert app.sort == "score"
+        await settle(app, pilot)
+        assert app.main.sort == "score"
+        # With no query the whole list sorts too.
+        app.screen.query_one("#search").value = ""
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        order = docs.order
+        firsts = [app.main.library.article(i).title for i in order]
+        assert firsts == sorted(firsts, key=collation_key) and len(order) == 19
 
 
 async def test_data_tables_view(index_dir):
@@ -268,7 +288,7 @@ async def test_data_tables_view(index_dir):
         assert firsts[0] == "北京" or firsts[-1] == "北京"
         assert "█" in str(view.get_cell_at((0, 2)))
         await pilot.press("d")
-        assert app.screen.query_one("#centre").current == "hits"
+        assert app.screen.query_one("#centre").current == "ranking-pane"
 
 
 async def test_export_dialog_saves_and_cancels(index_dir, tmp_path, monkeypatch):
@@ -316,7 +336,11 @@ async def test_bad_query_is_a_notification(index_dir):
         app.screen.query_one("#search").value = "科" * 2000
         await pilot.press("slash", "enter")
         await settle(app, pilot)
-        assert any("too long" in n.message for n in app._notifications)
+        status = app.screen.query_one("#query-status")
+        assert status.display and "too long" in str(status.render())
+        await pilot.pause(0.5)
+        assert status.display  # it stays, unlike a toast
+        assert "bad query" in str(app.screen.query_one("#hits").border_title)
 
 
 async def test_damaged_index_rebuilt_with_notice(tmp_path):
@@ -329,14 +353,14 @@ async def test_damaged_index_rebuilt_with_notice(tmp_path):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot, 0.2)
         assert any("damaged" in n.message for n in app._notifications)
-        assert app.library is not None and len(app.library.articles) == 19
+        assert app.main.library is not None and len(app.main.library.articles) == 19
 
 
 async def test_missing_index_built_with_progress(tmp_path):
     app = make_app(tmp_path / "fresh")
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot, 0.2)
-        assert app.library is not None and len(doc_prompts(app)) == 19
+        assert app.main.library is not None and len(doc_prompts(app)) == 19
         assert any("rebuilt index" in n.message for n in app._notifications)
 
 
@@ -367,7 +391,7 @@ async def test_command_palette_offers_the_actions(index_dir):
         await settle(app, pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for b in MainScreen.BINDINGS:
-            if b.show:
+            if b.show and b.id != "leave-search":
                 assert b.description in titles, b.description
         assert "Help" in titles
 
@@ -427,5 +451,345 @@ async def test_search_typed_before_the_index_has_loaded(index_dir):
         await pilot.pause(0.05)
         await pilot.press("slash", *"科技保险", "enter")
         await settle(app, pilot)
-        assert sorted(r.id for r in app.view.rows) == INSURANCE_IDS
+        assert sorted(r.id for r in app.main.view.rows) == INSURANCE_IDS
         assert app.screen.focused is app.screen.query_one("#hits", RankingTable)
+
+
+# ---------------------------------------------------------------- issue 13, defect by defect
+
+
+async def test_1_reader_dismissed_while_still_building_does_not_crash(index_dir, monkeypatch):
+    # Escape pressed while the reader's worker still lays out the article: the worker is
+    # cancelled and its late result touches nothing (was NoMatches '#block-2').
+    import threading
+
+    import gba_tui.app.data as data
+
+    real = data.reader_blocks
+    release = threading.Event()
+
+    def slow_blocks(*args, **kwargs):
+        release.wait(2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data, "reader_blocks", slow_blocks)
+    app = make_app(index_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "香港")
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and not reader.ready
+        await pilot.press("n", "n", "n", "escape")
+        release.set()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, MainScreen)
+        assert not reader.is_attached and not reader.query("Block")
+        # And the app still works: open it again, fully built this time.
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen) and app.screen.ready
+    assert app.return_code in (None, 0)
+
+
+async def test_2_data_tables_focus_the_table_sort_the_focused_column_and_scroll(index_dir):
+    app = make_app(index_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        view = app.screen.query_one("#table-view", TablesView)
+        assert app.screen.focused is view  # not the one-line table chooser
+        last = len(view.columns) - 1
+        for _ in range(last):
+            await pilot.press("right")
+        await pilot.pause(0.2)
+        assert view.cursor_column == last
+        # The table scrolled so the last column is in view.
+        right_edge = sum(c.get_render_width(view) for c in view.ordered_columns)
+        assert view.scroll_x > 0 and view.scroll_x + view.scrollable_content_region.width >= (
+            right_edge - 1
+        )
+        await pilot.press("left", "left")  # the PCT column: numbers with bars
+        await pilot.press("s")
+        col = view.cursor_column
+        assert view.sorted_by == (col, True)
+        values = [float(str(view.get_cell_at((r, col))).split()[0]) for r in range(5)]
+        assert values == sorted(values, reverse=True)
+        assert "sorted by" in str(view.border_title)
+        assert app.main.sort == "score"  # the hidden ranking was not touched
+        await pilot.press("s")
+        values = [float(str(view.get_cell_at((r, col))).split()[0]) for r in range(5)]
+        assert values == sorted(values)
+        # Tab from the table goes on to the next pane, and back reaches the table list.
+        await pilot.press("shift+tab")
+        assert app.screen.focused.id == "table-list"
+
+
+async def test_3_capped_results_say_n_of_m_and_a_marks_all_m(index_dir, monkeypatch):
+    monkeypatch.setattr(MainScreen, "HIT_LIMIT", 1)
+    app = make_app(index_dir)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "科技保险")
+        assert len(app.main.view.rows) == 1 and app.main.view.total == 2
+        assert "1 of 2 hits" in str(app.screen.query_one("#topbar").render())
+        assert "1 of 2 hits" in str(app.screen.query_one("#documents").border_title)
+        assert "1 of 2 hits" in str(app.screen.query_one("#hits").border_title)
+        assert "top 1 hits" in str(app.screen.query_one("#entities").border_title)
+        assert "best 1 of 2" in str(app.screen.query_one("#query-status").render())
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert app.main.marked == set(INSURANCE_IDS)  # both, not only the one shown
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert app.main.marked == frozenset()
+
+
+@pytest.mark.parametrize("start", [(80, 30), (200, 50)])
+async def test_4_layout_follows_resize_between_80_and_200_columns(index_dir, start):
+    def shown(app):
+        return [
+            w
+            for w in ("documents", "centre", "entities")
+            if not app.screen.query_one(f"#{w}").has_class("collapsed")
+        ]
+
+    app = make_app(index_dir)
+    async with app.run_test(size=start) as pilot:
+        await settle(app, pilot)
+        for width in (200, 80, 200) if start[0] == 80 else (80, 200, 80):
+            await pilot.resize_terminal(width, 50)
+            await pilot.pause(0.2)
+            if width < 110:
+                assert shown(app) == ["documents"]  # the focused pane only, full width
+                assert app.screen.query_one("#documents").region.width == width
+                assert app.screen.query_one("#pane-tabs").display
+            else:
+                assert shown(app) == ["documents", "centre", "entities"]
+                assert not app.screen.query_one("#pane-tabs").display
+
+
+async def test_5_footer_shows_help_and_quit_and_narrow_mode_has_pane_tabs(index_dir):
+    from textual.widgets import Tabs
+    from textual.widgets._footer import FooterKey
+
+    def footer_keys(app):
+        return {k.key_display: k for k in app.screen.query(FooterKey)}
+
+    app = make_app(index_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        keys = footer_keys(app)
+        for key in ("?", "q"):
+            assert key in keys and keys[key].region.right <= 80, key
+        await pilot.press("slash")  # typing: ? and q are characters, F1 and ^q still work
+        await pilot.pause(0.1)
+        keys = footer_keys(app)
+        assert "f1" in keys and "^q" in keys and "esc" in keys
+        assert all(keys[k].region.right <= 80 for k in ("f1", "^q"))
+        await pilot.press("escape")
+        tabs = app.screen.query_one("#pane-tabs", Tabs)
+        assert tabs.display and [t.label_text for t in tabs.query("Tab")] == [
+            "Articles",
+            "Ranking",
+            "Entities",
+        ]
+        assert tabs.active == "tab-documents"
+        await pilot.press("tab")
+        assert tabs.active == "tab-hits" and app.screen.query_one("#centre").display
+        assert app.screen.query_one("#documents").has_class("collapsed")
+        await pilot.click("#tab-entities")
+        await pilot.pause(0.1)
+        assert app.screen.focused.id == "entities"
+
+
+async def test_6_n_steps_through_every_occurrence_and_the_counter_survives_t(index_dir):
+    from gba_tui.search.snippets import match_spans
+
+    app = make_app(index_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "科技保险")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reader = app.screen
+        article = reader.article
+        texts = [*article.paragraphs, article.title, *article.captions]
+        expected = sum(len(match_spans(t, ["科技保险"])) for t in texts)
+        assert (
+            reader.match_count
+            >= expected
+            > len([p for p in article.paragraphs if match_spans(p, ["科技保险"])])
+        )
+        status = app.screen.query_one("#reader-status")
+        assert str(status.render()).startswith(f"match 1/{reader.match_count}")
+        for _ in range(5):
+            await pilot.press("n")
+        assert reader.current == 5
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert reader.script == "s" and reader.current == 5
+        assert str(status.render()).startswith(f"match 6/{reader.match_count}")
+        await pilot.press("N")
+        assert reader.current == 4
+
+
+async def test_7_marks_clear_list_and_export_names_what_does_not_match(
+    index_dir, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(index_dir)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")  # not one of the insurance articles
+        first = app.screen.query_one("#documents", DocumentList).current_id
+        assert first not in INSURANCE_IDS
+        await pilot.press("space")  # marked before any search: it does not match the query
+        await search(app, pilot, "科技保险")
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert app.main.marked == {first, *INSURANCE_IDS}
+        assert "3 marked" in str(app.screen.query_one("#topbar").render())
+        await pilot.press("m")
+        await settle(app, pilot)
+        docs = app.screen.query_one("#documents", DocumentList)
+        assert sorted(docs.order) == sorted({first, *INSURANCE_IDS})
+        assert "Marked (3)" in str(docs.border_title)
+        await pilot.press("m", "e")
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = next(tmp_path.glob("*.md")).read_text("utf-8")
+        assert f"not matching the query (1): `{first}`" in text
+        assert "- Articles: 3" in text
+        await pilot.press("A")
+        assert app.main.marked == frozenset()
+
+
+async def test_7_app_and_cli_export_the_same_selection(index_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(index_dir)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "科技保险")
+        await pilot.press("e")
+        await pilot.pause(0.1)
+        app.screen.query_one("#export-path").value = str(tmp_path / "app.md")
+        await pilot.press("enter")
+        await settle(app, pilot)
+    from gba_tui.cli import main as cli_main
+
+    argv = ["--corpus", str(SEEDS), "--index", str(index_dir), "export", "科技保险"]
+    assert cli_main([*argv, "-o", str(tmp_path / "cli.md")]) == 0
+
+    def body(name):
+        lines = (tmp_path / name).read_text("utf-8").splitlines()
+        return [x for x in lines if not x.startswith(("- Exported", "- Corpus"))]
+
+    assert body("app.md") == body("cli.md")
+
+
+async def test_8_empty_result_explains_what_to_try(index_dir):
+    app = make_app(index_dir)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "量子糾纏不存在")
+        assert app.main.view.total == 0
+        status = str(app.screen.query_one("#query-status").render())
+        assert "No article matches" in status and "OR" in status
+        docs = app.screen.query_one("#documents", DocumentList)
+        assert "no article matches" in str(docs.get_option_at_index(0).prompt)
+        side = app.screen.query_one("#entities", EntitySidebar)
+        assert "no entities" in str(side.get_option_at_index(0).prompt)
+
+
+async def test_8_search_typed_while_the_index_builds_says_so(tmp_path, monkeypatch):
+    import threading
+
+    import gba_tui.search.indexer as indexer
+
+    real, go_on = indexer.update_index, threading.Event()
+
+    def held_update(corpus, index, rebuild=False, progress=None):
+        if progress is not None:
+            progress(1, 5, "seeds")
+        go_on.wait(5)  # the build is held until the test has typed its query
+        return real(corpus, index, rebuild=rebuild, progress=progress)
+
+    monkeypatch.setattr(indexer, "update_index", held_update)
+    app = make_app(tmp_path / "fresh")
+    async with app.run_test(size=(140, 45)) as pilot:
+        for _ in range(200):
+            if app.main.building is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("slash", *"科技保险")
+        await pilot.pause(0.3)
+        status = str(app.screen.query_one("#query-status").render())
+        assert "index is being built (1 of 5 pages)" in status
+        assert app.screen.query_one("#progress").display
+        go_on.set()
+        await settle(app, pilot, 0.2)
+        assert app.main.view.total == 2  # and the search ran once it was ready
+        assert not app.screen.query_one("#query-status").display
+
+
+async def test_10_entity_counts_come_first_and_sources_fit_their_column(index_dir):
+    app = make_app(index_dir)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "灣區")
+        side = app.screen.query_one("#entities", EntitySidebar)
+        labels = [
+            str(side.get_option_at_index(i).prompt)
+            for i in range(side.option_count)
+            if side.get_option_at_index(i).id
+        ]
+        assert labels and all(x[:3].strip().isdigit() for x in labels)
+        table = app.screen.query_one("#hits", RankingTable)
+        width = table.columns["source"].width
+        assert width >= max(len(r.source) * 2 for r in app.main.view.rows)  # 香港文匯報 whole
+
+
+async def test_11_history_kept_between_sessions_and_y_copies_the_citation(index_dir):
+    app = make_app(index_dir)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "科技保险")
+        await pilot.press("y")
+        first = app.main.library.article(app.main.view.rows[0].id)
+        assert app.clipboard == f"{first.title} · {first.source} · {first.id}"
+    again = make_app(index_dir)
+    async with again.run_test(size=(140, 45)) as pilot:
+        await settle(again, pilot)
+        await pilot.press("slash", "up")
+        assert again.screen.query_one("#search").value == "科技保险"
+
+
+async def test_11_bylines_and_focused_pane_are_clear_in_256_colours(index_dir):
+    from rich.color import Color, ColorSystem
+
+    from gba_tui.app.widgets.panes import META_STYLE
+
+    def luminance(triplet):
+        def channel(c):
+            c = c / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(x) for x in triplet)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    app = make_app(index_dir)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        docs = app.screen.query_one("#documents")
+        background = docs.styles.background.rgb
+        byline = Color.parse(META_STYLE).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+        lighter, darker = sorted((luminance(byline), luminance(background)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5
+        assert docs.styles.border_top[0] == "heavy"  # focused: heavy, the others round
+        assert app.screen.query_one("#hits").styles.border_top[0] == "round"

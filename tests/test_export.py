@@ -3,6 +3,7 @@ and every refusal path."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from conftest import INSURANCE_IDS
 from gba_tui.cli import main
 from gba_tui.export import (
     ExportError,
-    ExportMeta,
     bold_marks,
     collect_items,
     render_markdown,
@@ -49,14 +49,7 @@ def strong_texts(text):
 
 def export(library, query=None, ids=None, full=False, script="orig"):
     items, meta = collect_items(library, query, ids, "seeds")
-    meta = ExportMeta(
-        meta.title,
-        meta.query,
-        meta.understood,
-        meta.filters,
-        meta.corpus,
-        exported=datetime(2026, 11, 22, 12, 0, tzinfo=UTC),
-    )
+    meta = replace(meta, exported=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
     return render_markdown(items, meta, full=full, script=script)
 
 
@@ -171,3 +164,13 @@ def test_all_export(library):
 def test_ids_with_query_limit_to_those(library):
     text = export(library, "科技保險", ids=[INSURANCE_IDS[1]])
     assert len(headings(text, "h2")) == 1
+
+
+def test_chosen_ids_the_query_does_not_match_go_out_named_in_the_header(library):
+    # One rule for the explorer's marks and the CLI's --ids: what was chosen is exported, and
+    # the header says which of it the query does not match.
+    other = next(a.id for a in library.articles if a.id not in INSURANCE_IDS)
+    text = export(library, "科技保險", ids=[INSURANCE_IDS[0], other])
+    assert len(headings(text, "h2")) == 2
+    assert f"not matching the query (1): `{other}`" in text
+    assert "**科技保險**" in text  # the matching one keeps its snippet

@@ -13,7 +13,7 @@ from gba_tui.config import Settings
 async def _settle(pilot):
     # The index loads after the first paint: wait for the full view, then for the workers.
     for _ in range(200):
-        if pilot.app.view is not None:
+        if pilot.app.main.view is not None and not pilot.app.main.view.preview:
             break
         await pilot.pause(0.025)
     for _ in range(6):

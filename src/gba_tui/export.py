@@ -15,6 +15,7 @@ from typing import Any
 from gba_tui.corpus.model import Article, Table
 from gba_tui.entities.catalogue import TYPE_LABELS, TYPE_ORDER
 from gba_tui.entities.model import Entity
+from gba_tui.render import article_date, article_parts
 from gba_tui.search.snippets import Snippet
 from gba_tui.text.script import convert_script
 
@@ -44,6 +45,9 @@ class ExportMeta:
     filters: tuple[str, ...] = ()
     corpus: str = ""
     total: int | None = None  # hits for the query, when fewer were exported
+    # Chosen articles (marks, --ids) the query does not match: exported all the same, and
+    # named in the header so that none is read as satisfying the query.
+    unmatched: tuple[str, ...] = ()
     exported: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
 
@@ -117,6 +121,8 @@ def provenance_line(a: Article, script: str) -> str:
         parts.append(conv(a.byline_names))
     if a.dateline:
         parts.append(conv(a.dateline))
+    if article_date(a):
+        parts.append(article_date(a))
     parts.append(f"`{a.path}` lines {a.line_start}–{a.line_end}")
     parts.append(f"id `{a.id}`")
     return " · ".join(parts)
@@ -139,36 +145,42 @@ def entity_lines(entities: Sequence[Entity], script: str) -> list[str]:
 def _article_block(n: int, item: ExportItem, full: bool, script: str) -> str:
     a = item.article
     conv = lambda s: md_escape(convert_script(s, script))  # noqa: E731
-    lines = [f"## {n}. {conv(a.title)}", ""]
-    if a.kicker:
-        lines += [f"*{conv(a.kicker)}*", ""]
-    if a.subtitle:
-        lines += [f"**{conv(a.subtitle)}**", ""]
-    lines += [provenance_line(a, script), ""]
-    ents = entity_lines(item.entities, script)
-    if ents:
-        lines += ["**Entities**", "", *ents, ""]
+    lines: list[str] = []
+    for part in article_parts(a):
+        if part.kind == "title":
+            lines += [f"## {n}. {conv(a.title)}", ""]
+        elif part.kind == "kicker":
+            lines += [f"*{conv(part.text)}*", ""]
+        elif part.kind == "subtitle":
+            lines += [f"**{conv(part.text)}**", ""]
+        elif part.kind == "meta":
+            lines += [provenance_line(a, script), ""]
+            ents = entity_lines(item.entities, script)
+            if ents:
+                lines += ["**Entities**", "", *ents, ""]
+            if not full:
+                break
+        elif part.kind == "subheading":
+            lines += [f"### {conv(part.text)}", ""]
+        elif part.kind == "paragraph":
+            lines += [conv(part.text), ""]
+        elif part.kind == "box" and part.box is not None:
+            if part.box.title:
+                lines += [f"> **{conv(part.box.title)}**", ">"]
+            for line in part.box.lines:
+                lines += [f"> {conv(line)}", ">"]
+            if lines[-1] == ">":
+                lines[-1] = ""
+        elif part.kind == "caption":
+            lines += [f"*{conv(part.text)}*", ""]
+        elif part.kind == "table" and part.table is not None:
+            lines += [gfm_table(part.table, script), ""]
     if not full:
         if item.snippet is not None:
             lines += ["> " + bold_marks(item.snippet.text, item.snippet.marks, script), ""]
         elif a.paragraphs:
             lead = a.paragraphs[0]
             lines += ["> " + conv(lead[:160] + ("…" if len(lead) > 160 else "")), ""]
-        return "\n".join(lines)
-    subheads = set(a.subheadings)
-    for p in a.paragraphs:
-        lines += [f"### {conv(p)}" if p in subheads else conv(p), ""]
-    for box in a.boxes:
-        if box.title:
-            lines += [f"> **{conv(box.title)}**", ">"]
-        for line in box.lines:
-            lines += [f"> {conv(line)}", ">"]
-        if lines[-1] == ">":
-            lines[-1] = ""
-    for c in a.captions:
-        lines += [f"*{conv(c)}*", ""]
-    for t in a.tables:
-        lines += [gfm_table(t, script), ""]
     return "\n".join(lines)
 
 
@@ -191,6 +203,9 @@ def render_markdown(
     if meta.total is not None and meta.total > len(items):
         count += f" of {meta.total} hits"
     head.append(count)
+    if meta.unmatched:
+        ids = ", ".join(f"`{i}`" for i in meta.unmatched)
+        head.append(f"- Chosen but not matching the query ({len(meta.unmatched)}): {ids}")
     head.append(f"- Script: {SCRIPT_NAMES.get(script, script)}")
     head.append(f"- Text: {'full articles' if full else 'snippets, matches in bold'}")
     blocks = ["\n".join(head)]
@@ -236,36 +251,71 @@ def write_atomically(path: Path, text: str, force: bool = False) -> Path:
     return path
 
 
-def collect_items(
-    library: Any, query: str | None, ids: Sequence[str] | None, corpus: str = ""
+@dataclass(frozen=True)
+class Selection:
+    """What to export: the explorer's marks or the CLI's --ids (`ids`), and the query.
+
+    The one rule for both: chosen ids go out, all of them, in the order given; the query
+    lends them snippets and the header names the chosen ones it does not match. With no ids,
+    the query's hits go out, every one (not only those a screen shows); with neither, the
+    whole corpus."""
+
+    query: str = ""
+    ids: tuple[str, ...] = ()
+
+
+def select_items(
+    library: Any, selection: Selection, corpus: str = ""
 ) -> tuple[list[ExportItem], ExportMeta]:
-    """What an export holds: a query's hits (limited to ids, if given), or the ids in order,
-    or every article when neither is given. Raises QueryError for a bad query and
+    """The articles and header of an export. Raises QueryError for a bad query and
     ExportError for an unknown id."""
     from gba_tui.search.query import Word, parse_query, positive_words
 
+    query, ids = selection.query.strip(), list(dict.fromkeys(selection.ids))
+    unknown = [i for i in ids if library.article(i) is None]
+    if unknown:
+        raise ExportError(f"no article with id {unknown[0]!r} (see `gba-tui list`)")
+    if not query:
+        chosen = ids or [a.id for a in library.articles]
+        items = [ExportItem(library.article(i), library.entities_of.get(i, ())) for i in chosen]
+        title = "gba-tui export: selected articles" if ids else "gba-tui export: all articles"
+        return items, ExportMeta(title=title, corpus=corpus)
+    results = library.search(query, limit=None, within=ids or None)
+    hits = {
+        h.id: ExportItem(h.article, h.entities, h.snippet, h.rank, h.score) for h in results.hits
+    }
     if ids:
-        unknown = [i for i in ids if library.article(i) is None]
-        if unknown:
-            raise ExportError(f"no article with id {unknown[0]!r} (see `gba-tui list`)")
-    if query:
-        results = library.search(query, limit=None, within=ids or None)
         items = [
-            ExportItem(h.article, h.entities, h.snippet, h.rank, h.score) for h in results.hits
+            hits.get(i) or ExportItem(library.article(i), library.entities_of.get(i, ()))
+            for i in ids
         ]
-        node = parse_query(query)
-        filters = tuple(
-            f"{w.field}:{w.text}" for w in positive_words(node) if isinstance(w, Word) and w.field
-        )
-        meta = ExportMeta(
-            title=f"gba-tui export: {query}",
-            query=query,
-            understood=results.understood,
-            filters=filters,
-            corpus=corpus,
-        )
-        return items, meta
-    chosen = list(ids) if ids else [a.id for a in library.articles]
-    items = [ExportItem(library.article(i), library.entities_of.get(i, ())) for i in chosen]
-    title = "gba-tui export: selected articles" if ids else "gba-tui export: all articles"
-    return items, ExportMeta(title=title, corpus=corpus)
+        unmatched = tuple(i for i in ids if i not in hits)
+    else:
+        items, unmatched = list(hits.values()), ()
+    node = parse_query(query)
+    filters = tuple(
+        f"{w.field}:{w.text}" for w in positive_words(node) if isinstance(w, Word) and w.field
+    )
+    meta = ExportMeta(
+        title=f"gba-tui export: {query}",
+        query=query,
+        understood=results.understood,
+        filters=filters,
+        corpus=corpus,
+        unmatched=unmatched,
+    )
+    return items, meta
+
+
+def collect_items(
+    library: Any, query: str | None, ids: Sequence[str] | None, corpus: str = ""
+) -> tuple[list[ExportItem], ExportMeta]:
+    """`select_items` for the CLI's arguments (kept for its callers)."""
+    return select_items(library, Selection(query or "", tuple(ids or ())), corpus)
+
+
+def citation(article: Article, script: str = "orig") -> str:
+    """One line to cite an article: title · paper · date · id."""
+    fields = (article.title, article.source, article_date(article))
+    shown = [convert_script(x, script) for x in fields if x]
+    return " · ".join([*shown, article.id])

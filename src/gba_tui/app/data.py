@@ -1,33 +1,58 @@
-"""Display data for the panes, built off the UI thread: script conversion, highlights, groups.
+"""Display data for the panes, built off the UI thread: script conversion, order, highlights.
 
 No Textual here: plain Rich renderables a worker can build and the app only places.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
 
 from gba_tui.app.labels import list_entry
+from gba_tui.collation import collation_key
 from gba_tui.corpus.model import Article, Table
 from gba_tui.entities.catalogue import TYPE_LABELS, CatalogueEntry, catalogue
-from gba_tui.entities.model import Entity
-from gba_tui.render import marked_text, parse_number, score_bar
+from gba_tui.entities.model import Entity, EntityType
+from gba_tui.render import (
+    PART_STYLES,
+    article_date,
+    article_parts,
+    marked_text,
+    meta_line,
+    parse_number,
+    part_text,
+    score_bar,
+)
 from gba_tui.text.script import convert_script
 
+if TYPE_CHECKING:
+    from gba_tui.search.searcher import Library, Results
+
+Script = Literal["orig", "s", "t"]
+Sort = Literal["score", "date", "title", "source"]
 SCRIPT_LABELS = {"orig": "original", "s": "簡體", "t": "繁體"}
-ENTITY_STYLES = {
-    "person": "bold #e5c07b",
-    "org": "bold #61afef",
-    "place": "bold #98c379",
-    "policy": "bold #c678dd",
-    "programme": "bold #56b6c2",
-    "event": "bold #d19a66",
-    "document": "#abb2bf",
+SORT_LABELS: dict[str, str] = {
+    "score": "relevance",
+    "date": "date, newest first",
+    "title": "title (pinyin)",
+    "source": "paper (pinyin)",
 }
+# Entity colours that keep 4.5:1 on the dark theme's panels in 256 colours as well.
+ENTITY_STYLES = {
+    "person": "bold #ffd75f",
+    "org": "bold #5fafff",
+    "place": "bold #87d787",
+    "policy": "bold #d787ff",
+    "programme": "bold #5fd7d7",
+    "event": "bold #ffaf5f",
+    "document": "#bcbcbc",
+}
+MATCH_STYLE = "bold black on yellow"
+CURRENT_MATCH_STYLE = "bold black on #ff8700"
 
 
 @dataclass(frozen=True)
@@ -37,6 +62,7 @@ class RankRow:
     score: float
     title: str  # plain, for sorting
     source: str
+    date: str
     cells: tuple[Text, Text, Text, Text]  # score bar, title, source, snippet
 
 
@@ -50,11 +76,12 @@ class DataTableView:
 
 @dataclass(frozen=True)
 class View:
-    """Everything the panes show for one state (results, filters, script)."""
+    """Everything the panes show for one state (results, filters, script, sort)."""
 
-    script: str
+    script: Script
+    sort: Sort
     titles: dict[str, tuple[str, str]]  # article id → (title, "source · byline"), display script
-    doc_order: list[str]  # the document list: all articles, or the hits in rank order
+    doc_order: list[str]  # the document list: all articles, or the hits shown, in sort order
     rows: list[RankRow]
     entities: list[CatalogueEntry]
     entity_labels: dict[str, Text]
@@ -62,6 +89,31 @@ class View:
     total: int | None  # hits, or None when no search is active
     understood: str = ""
     words: tuple[str, ...] = field(default=())
+    query: str = ""
+    corpus_size: int = 0
+    dates: dict[str, str] = field(default_factory=dict)  # article id → date, where known
+    timeline: tuple[tuple[str, int], ...] = ()  # (year or month, hits shown)
+    preview: bool = False  # titles only, read before the index opened
+
+    @property
+    def shown(self) -> int:
+        return len(self.rows) if self.total is not None else len(self.doc_order)
+
+    @property
+    def capped(self) -> bool:
+        return self.total is not None and self.total > len(self.rows)
+
+    @property
+    def has_dates(self) -> bool:
+        return bool(self.dates)
+
+
+def count_label(shown: int, total: int, noun: str) -> str:
+    """'12 hits', '1 hit', '200 of 2,933 hits': the whole is always said when it is capped."""
+    nouns = noun if total != 1 else noun.rstrip("s")
+    if shown < total:
+        return f"{shown:,} of {total:,} {nouns}"
+    return f"{total:,} {nouns}"
 
 
 def article_label(a: Article, script: str) -> tuple[str, str]:
@@ -73,17 +125,60 @@ def list_label(title: str, source: str, byline: str, script: str) -> tuple[str, 
     return list_entry(*(convert_script(x, script) for x in (title, source, byline)))
 
 
+def preview_view(titles: Sequence[tuple[str, str, str, str]]) -> View:
+    """The document list straight from the title list or the pages: (id, title, source,
+    byline), as printed (OpenCC is not loaded yet)."""
+    return View(
+        "orig",
+        "score",
+        {aid: list_entry(t, s, b) for aid, t, s, b in titles},
+        [aid for aid, *_ in titles],
+        [],
+        [],
+        {},
+        [],
+        None,
+        corpus_size=len(titles),
+        preview=True,
+    )
+
+
+def order_key(sort: Sort, title: str, source: str, date: str, rank: int) -> tuple[Any, ...]:
+    """Sort order of a row or an article; ties keep rank (or page) order."""
+    if sort == "title":
+        return (collation_key(title), rank)
+    if sort == "source":
+        return (collation_key(source), rank)
+    if sort == "date":
+        # Newest first; undated last.
+        return (date == "", tuple(-ord(c) for c in date), rank)
+    return (rank,)
+
+
+def timeline(dates: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """Hits per month (per year when they span more than two years), oldest first."""
+    dated = [d for d in dates if d]
+    if not dated:
+        return ()
+    years = {d[:4] for d in dated}
+    width = 4 if len(years) > 2 else 7
+    counts = Counter(d[:width] for d in dated)
+    return tuple(sorted(counts.items()))
+
+
 def build_view(
-    library: Any,
-    results: Any | None,
-    script: str,
-    generation_words: Iterable[str] = (),
+    library: Library,
+    results: Results | None,
+    script: Script,
+    sort: Sort = "score",
 ) -> View:
     """The panes' data for the current results (or the whole corpus when there are none)."""
     articles = library.articles
     titles = {a.id: article_label(a, script) for a in articles}
+    dates = {a.id: article_date(a) for a in articles if article_date(a)}
     rows: list[RankRow] = []
     if results is not None:
+        best = results.hits[0].score if results.hits else 1.0
         for h in results.hits:
             rows.append(
                 RankRow(
@@ -92,33 +187,41 @@ def build_view(
                     h.score,
                     h.title,
                     h.source,
+                    dates.get(h.id, ""),
                     (
-                        score_bar(h.score, results.hits[0].score if results.hits else 1.0),
+                        score_bar(h.score, best),
                         marked_text(h.title, h.title_marks, "bold yellow", script),
                         Text(convert_script(h.source, script)),
-                        marked_text(h.snippet.text, h.snippet.marks, script=script),
+                        marked_text(h.snippet.text, h.snippet.marks, MATCH_STYLE, script),
                     ),
                 )
             )
-        doc_order = [h.id for h in results.hits]
-        ids = doc_order
+        rows.sort(key=lambda r: order_key(sort, r.title, r.source, r.date, r.rank))
+        doc_order = [r.id for r in rows]
+        ids: list[str] | None = doc_order
     else:
-        doc_order = [a.id for a in articles]
+        ranked = sorted(
+            enumerate(articles),
+            key=lambda p: order_key(sort, p[1].title, p[1].source, dates.get(p[1].id, ""), p[0]),
+        )
+        doc_order = [a.id for _, a in ranked]
         ids = None
     entries = catalogue(library.entities_of, ids)
     labels = {}
     for e in entries:
-        label = Text(convert_script(e.name, script), style=ENTITY_STYLES.get(e.type, ""))
-        label.append(f"  {len(e.articles)}", style="dim")
+        # The count first: a long name is cut at the pane's edge, its count never is.
+        label = Text(f"{len(e.articles):>3} ", style="#bcbcbc")
+        label.append(convert_script(e.name, script), style=ENTITY_STYLES.get(e.type, ""))
         labels[f"{e.type}:{e.key}"] = label
     tables = []
     for a in articles if results is None else [h.article for h in results.hits]:
         for n, t in enumerate(a.tables):
             label = Text(convert_script(t.title or a.title, script), style="bold")
-            label.append("  " + convert_script(a.title, script), style="dim")
+            label.append("  " + convert_script(a.title, script), style="#a8a8a8")
             tables.append(DataTableView(f"{a.id}#{n}", label, t, a.id))
     return View(
         script,
+        sort,
         titles,
         doc_order,
         rows,
@@ -127,15 +230,19 @@ def build_view(
         tables,
         None if results is None else results.total,
         "" if results is None else results.understood,
-        tuple(results.words) if results is not None else tuple(generation_words),
+        tuple(results.words) if results is not None else (),
+        "" if results is None else results.query,
+        len(articles),
+        dates,
+        timeline(r.date for r in rows),
     )
 
 
 def entity_groups(entries: list[CatalogueEntry]) -> list[tuple[str, list[CatalogueEntry]]]:
-    groups: dict[str, list[CatalogueEntry]] = {}
+    groups: dict[EntityType, list[CatalogueEntry]] = {}
     for e in entries:
         groups.setdefault(e.type, []).append(e)
-    return [(TYPE_LABELS.get(t, t), es) for t, es in groups.items()]
+    return [(TYPE_LABELS[t], es) for t, es in groups.items()]
 
 
 def table_cells(table: Table, script: str) -> tuple[list[str], list[list[Any]]]:
@@ -160,11 +267,20 @@ def table_cells(table: Table, script: str) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+@dataclass(frozen=True)
+class Occurrence:
+    """One match of the query in the reader: its block and character span there."""
+
+    block: int
+    start: int
+    end: int
+
+
 def reader_blocks(
     article: Article, entities: Iterable[Entity], words: Iterable[str], script: str
-) -> tuple[list[Text], list[int]]:
-    """The reader's paragraphs as Rich Text (matches highlighted, entities coloured) and the
-    indexes of the blocks that hold a match, for n / N."""
+) -> tuple[list[Text], list[Occurrence]]:
+    """The reader's blocks as Rich Text (matches highlighted, entities coloured) and every
+    occurrence of the query's words, in reading order, for n / N."""
     from gba_tui.search.snippets import match_spans
 
     words = [w for w in words if w.strip()]
@@ -174,54 +290,44 @@ def reader_blocks(
             if len(n) >= 2:
                 names.append((n, e.type))
     blocks: list[Text] = []
-    hits: list[int] = []
+    found: list[Occurrence] = []
 
     def block(text: str, style: str = "", entity_colours: bool = True) -> None:
         shown = convert_script(text, script)
         if len(shown) != len(text):
-            shown = text
+            shown = text  # marks are offsets in the printed text
         t = Text(shown, style=style)
         if entity_colours:
             for name, etype in names:
                 for a, b in match_spans(text, [name]):
                     t.stylize(ENTITY_STYLES.get(etype, ""), a, b)
-        spans = match_spans(text, words) if words else []
-        for a, b in spans:
-            t.stylize("bold black on yellow", a, b)
-        if spans:
-            hits.append(len(blocks))
+        for a, b in match_spans(text, words) if words else []:
+            t.stylize(MATCH_STYLE, a, b)
+            found.append(Occurrence(len(blocks), a, b))
         blocks.append(t)
 
-    if article.kicker:
-        block(article.kicker, "italic magenta", False)
-    block(article.title, "bold underline")
-    if article.subtitle:
-        block(article.subtitle, "cyan")
-    meta = " · ".join(x for x in (article.source, article.byline_names, article.dateline) if x)
-    blocks.append(
-        Text(
-            f"{convert_script(meta, script)}  "
-            f"⟨{article.path} lines {article.line_start}–{article.line_end}⟩",
-            style="dim",
-        )
-    )
-    subheads = set(article.subheadings)
-    for p in article.paragraphs:
-        block(p, "bold yellow" if p in subheads else "")
-    for box in article.boxes:
-        block(
-            ("▌" + box.title + "\n" if box.title else "") + "\n".join("▌" + x for x in box.lines),
-            "green",
-        )
-    for c in article.captions:
-        block("📷 " + c, "italic")
-    for t in article.tables:
-        block(
-            t.title
-            + "\n"
-            + "\n".join("  ".join(r) for r in t.rows)
-            + ("\n" + t.source_note if t.source_note else "")
-        )
-    for x in article.extras:
-        block(x, "dim")
-    return blocks, hits
+    for part in article_parts(article):
+        style = PART_STYLES.get(part.kind, "")
+        if part.kind == "meta":
+            blocks.append(
+                Text(
+                    f"{meta_line(article, script)}  "
+                    f"⟨{article.path} lines {article.line_start}–{article.line_end}⟩",
+                    style=PART_STYLES["meta"],
+                )
+            )
+        elif part.kind == "title":
+            block(part.text, "bold underline")
+        elif part.kind == "kicker":
+            block(part.text, style, False)
+        elif part.kind == "table" and part.table is not None:
+            t = part.table
+            block(
+                t.title
+                + "\n"
+                + "\n".join("  ".join(r) for r in t.rows)
+                + ("\n" + t.source_note if t.source_note else "")
+            )
+        else:
+            block(part_text(part), style)
+    return blocks, found

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
+from rich.text import Text
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from gba_tui.app.data import Occurrence, View
+    from gba_tui.search.searcher import Library
+
+Severity = Literal["information", "warning", "error"]
 
 
 @dataclass
 class LibraryReady(Message):
     """The index is open: articles and entities can be shown and searched."""
 
-    library: Any
+    library: Library
     report: str = ""
 
 
 @dataclass
 class ArticlesPreview(Message):
-    """Articles read straight from the pages while the index is still being built."""
+    """Articles read straight from the pages or the title list while the index opens or
+    builds: (id, title, source, byline) as printed."""
 
-    titles: list[tuple[str, Any]]
+    titles: list[tuple[str, str, str, str]]
+    building: bool = False
 
 
 @dataclass
@@ -32,10 +41,36 @@ class IndexProgress(Message):
 
 @dataclass
 class ViewReady(Message):
-    """Display data built in a worker (converted script, highlights) for the panes."""
+    """Display data built in a worker (converted script, highlights, order) for the panes."""
 
     generation: int
-    view: Any
+    view: View
+    results: object = None  # the Results it came from, kept for marks and export
+
+
+@dataclass
+class QueryProblem(Message):
+    """A query that cannot be run: said under the search box until the query changes."""
+
+    generation: int
+    text: str
+
+
+@dataclass
+class HitIds(Message):
+    """Every id a query matches (not only those shown): for `a`, mark all."""
+
+    generation: int
+    ids: tuple[str, ...]
+
+
+@dataclass
+class ReaderReady(Message):
+    """The reader's blocks and every occurrence of the query's words, built in a worker."""
+
+    generation: int
+    blocks: list[Text]
+    occurrences: list[Occurrence]
 
 
 @dataclass
@@ -43,7 +78,7 @@ class Notice(Message):
     """Something a person should know (a failure, a finished export): a notification."""
 
     text: str
-    severity: str = "error"
+    severity: Severity = "error"
 
 
 @dataclass

@@ -378,7 +378,7 @@ class Library:
     def _make_hit(
         self,
         rank: int,
-        found: tuple[Article, tuple[dict[str, Any], ...]],
+        found: tuple[Article, tuple[Entity, ...]],
         folded: dict[str, str],
         score: float,
         words: list[str],
