@@ -70,3 +70,67 @@ def test_different_reports_of_the_same_event_stay_apart():
 def test_signature_is_the_same_in_both_scripts_and_empty_for_a_caption():
     assert signature(WIRE) == signature(WIRE.replace("园区", "園區"))
     assert signature("市民在展館參觀。") == ()
+
+
+# ---------------------------------------------------------------- in the index
+
+
+def _write(folder, name: str, headline: str, body: str) -> None:
+    (folder / name).write_text(f"{headline}\n\n{body}\n", "utf-8")
+
+
+def test_search_shows_each_story_once_and_all_copies_on_request(tmp_path):
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    _write(pages, "wire.txt", "河套香港园区开园", WIRE)
+    _write(pages, "paper.txt", "河套香港園區開園 六十企業進駐", REPRINT)
+    _write(pages, "own.txt", "港深創科園首期開幕", OTHER_REPORT)
+    update_index(pages, tmp_path / "index")
+    lib = Library(tmp_path / "index")
+    try:
+        folded = lib.search("河套", all_copies=False)
+        every = lib.search("河套", all_copies=True)
+        # The other report names 河套 too: three articles, two stories.
+        assert every.total == 3 and folded.total == 2 and folded.copies_total == 3
+        (hit,) = [h for h in folded.hits if h.id != "own-1"]
+        assert hit.story is not None and set(hit.story.members) == {"wire-1", "paper-1"}
+        assert hit.to_json()["story"]["members"] == list(hit.story.members)
+        assert len(hit.other_copies) == 1
+        (story,) = lib.stories()
+        assert story.level == "story" and lib.story("own-1") is None
+    finally:
+        lib.close()
+    # A page added later joins the story it copies, without rebuilding the others.
+    _write(pages, "later.txt", "河套園區開園", WIRE.replace("（记者 林晓）", ""))
+    report = update_index(pages, tmp_path / "index")
+    assert report.added == 1
+    lib = Library(tmp_path / "index")
+    try:
+        (story,) = lib.stories()
+        assert set(story.members) == {"wire-1", "paper-1", "later-1"}
+    finally:
+        lib.close()
+
+
+def test_stories_command_lists_groups(tmp_path, capsys):
+    import json
+
+    from gba_tui.cli import main
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    _write(pages, "wire.txt", "河套香港园区开园", WIRE)
+    _write(pages, "paper.txt", "河套香港園區開園 六十企業進駐", REPRINT)
+    args = ["--corpus", str(pages), "--index", str(tmp_path / "index")]
+    assert main([*args, "stories", "--json"]) == 0
+    (story,) = json.loads(capsys.readouterr().out)
+    assert {m["id"] for m in story["members"]} == {"wire-1", "paper-1"}
+    assert story["earliest"] == story["id"]
+    assert main([*args, "search", "河套", "--json"]) == 0
+    folded = json.loads(capsys.readouterr().out)
+    assert folded["total"] == 1 and folded["copies_total"] == 2 and not folded["all_copies"]
+    assert main([*args, "search", "河套", "--all-copies", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 2

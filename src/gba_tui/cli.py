@@ -18,6 +18,7 @@ from gba_tui.config import Settings, resolve
 from gba_tui.corpus.loader import CorpusError
 from gba_tui.corpus.model import Article
 from gba_tui.search.indexer import IndexProblem
+from gba_tui.search.story_index import StoryRef
 
 EXIT_USAGE = 2
 
@@ -184,7 +185,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("--limit must be at least 1")
     library = open_library(settings)
     try:
-        results = library.search(" ".join(args.query), limit=args.limit)
+        results = library.search(" ".join(args.query), limit=args.limit, all_copies=args.all_copies)
     except QueryError as exc:
         raise UsageError(f"bad query: {exc}") from None
     if args.json:
@@ -193,12 +194,59 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from gba_tui.render import ranking_table
 
     console = Console()
+    folded = results.copies_total - results.total
     console.print(
         f"[bold]{results.total}[/] hits for [cyan]{results.understood}[/]"
         + (f" (showing {len(results.hits)})" if len(results.hits) < results.total else "")
+        + (f"; {folded} more copies of these stories (--all-copies)" if folded > 0 else "")
     )
     if results.hits:
         console.print(ranking_table(results, args.script))
+    return 0
+
+
+def story_summary(story: StoryRef, articles: dict[str, Article]) -> dict[str, Any]:
+    """The `stories --json` object: the story, its earliest copy and every copy."""
+    members = [articles[m] for m in story.members if m in articles]
+    return {
+        "id": story.id,
+        "level": story.level,
+        "earliest": story.id,
+        "outlets": list(dict.fromkeys(a.source for a in members if a.source)),
+        "members": [
+            {"id": a.id, "title": a.title, "source": a.source, "date": a.date, "path": a.path}
+            for a in members
+        ],
+    }
+
+
+def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    library = open_library(settings)
+    stories = library.stories()
+    ids = {m for s in stories for m in s.members}
+    articles = {i: a for i in ids if (a := library.article(i)) is not None}
+    summaries = [story_summary(s, articles) for s in stories]
+    if args.json:
+        _dump(summaries)
+        return 0
+    from rich.table import Table as RichTable
+
+    table = RichTable(expand=True)
+    for col in ("story", "kind", "copies", "outlets", "earliest copy"):
+        table.add_column(col)
+    for s in summaries:
+        first = s["members"][0] if s["members"] else {"title": s["id"], "date": ""}
+        table.add_row(
+            first["title"],
+            s["level"],
+            str(len(s["members"])),
+            "、".join(s["outlets"]),
+            " ".join(x for x in (first["date"], s["id"]) if x),
+        )
+    console = Console()
+    console.print(f"[bold]{len(summaries)}[/] stories ran in more than one article")
+    if summaries:
+        console.print(table)
     return 0
 
 
@@ -329,6 +377,11 @@ def build_parser() -> _Parser:
     )
     s.add_argument("query", nargs="+", help="the query (see below)")
     s.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    s.add_argument(
+        "--all-copies",
+        action="store_true",
+        help="list every copy of a story (reprints, wires run by several papers), not the best",
+    )
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--script", choices=("orig", "t", "s"), default="orig", help="display script")
     s.set_defaults(func=cmd_search)
@@ -345,6 +398,15 @@ def build_parser() -> _Parser:
     s.add_argument("--limit", type=int, metavar="N", help="at most N entities")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_entities)
+
+    s = sub.add_parser(
+        "stories",
+        help="stories several papers ran: reprints and edited copies",
+        description="Stories that ran in more than one article (the same text, or an edited "
+        "version of it, in either script), with their copies, outlets and earliest copy.",
+    )
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=cmd_stories)
 
     s = sub.add_parser(
         "export",

@@ -251,6 +251,12 @@ def score_bar(score: float, best: float, width: int = 5) -> Text:
     )
 
 
+def _copies_mark(hit) -> str:  # type: ignore[no-untyped-def]
+    """+3 when three other articles ran the same story (their copies are folded away)."""
+    others = len(getattr(hit, "other_copies", ()))
+    return f" +{others}" if others else ""
+
+
 def ranking_table(results, script: str = "orig", marked: set[str] | None = None) -> RichTable:  # type: ignore[no-untyped-def]
     """Ranked hits: rank, score with a bar, title, source, snippet with highlights."""
     marked = marked or set()
@@ -267,7 +273,7 @@ def ranking_table(results, script: str = "orig", marked: set[str] | None = None)
             f"{flag}{h.rank}",
             score_bar(h.score, best),
             marked_text(h.title, h.title_marks, "bold yellow", script),
-            convert_script(h.source, script),
+            convert_script(h.source, script) + _copies_mark(h),
             marked_text(h.snippet.text, h.snippet.marks, script=script),
         )
     return table

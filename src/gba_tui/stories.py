@@ -31,6 +31,7 @@ ROWS = PERMUTATIONS // BANDS
 # at most 0.89 (two rewrites of one press conference); reprints 0.98 and more on both.
 REPRINT_CONTAINMENT = 0.8
 REPRINT_SENTENCES = 0.7
+REPRINT_BALANCE = 0.9  # a reprint is as long as its original: an added paragraph is an edit
 STORY_CONTAINMENT = 0.45
 STORY_SCORE = 0.92
 COPIED_SENTENCE = 0.8  # a sentence is copied when this share of its shingles is in the other
@@ -49,19 +50,20 @@ _MULT = (_rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64
 _ADD = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
 
 
-def comparable(text: str) -> str:
-    """Folded to one script, lower-cased, letters and digits only: what copies share."""
-    return "".join(_KEEP.findall(fold_script(text).lower()))
+def comparable(text: str, folded: bool = False) -> str:
+    """Folded to one script, lower-cased, letters and digits only: what copies share.
+    folded: the text is the index's folded text already (folding it again changes nothing)."""
+    return "".join(_KEEP.findall(text if folded else fold_script(text).lower()))
 
 
-def shingles(text: str) -> set[str]:
-    t = comparable(text)
+def shingles(text: str, folded: bool = False) -> set[str]:
+    t = comparable(text, folded)
     return {t[i : i + SHINGLE] for i in range(max(0, len(t) - SHINGLE + 1))}
 
 
-def signature(text: str) -> tuple[int, ...]:
+def signature(text: str, folded: bool = False) -> tuple[int, ...]:
     """A MinHash signature of the text's shingles (empty for a text too short to compare)."""
-    t = comparable(text)
+    t = comparable(text, folded)
     if len(t) < MIN_CHARS:
         return ()
     hashes = np.fromiter(
@@ -94,10 +96,12 @@ class Likeness:
 
     containment: float  # share of the shorter text's shingles in the other
     sentences: float  # share of the shorter text's sentences copied, lightly edited or not
+    balance: float = 1.0  # the shorter text's shingles against the longer's
 
     @property
     def level(self) -> Level | None:
-        if self.containment >= REPRINT_CONTAINMENT and self.sentences >= REPRINT_SENTENCES:
+        reprinted = self.containment >= REPRINT_CONTAINMENT and self.sentences >= REPRINT_SENTENCES
+        if reprinted and self.balance >= REPRINT_BALANCE:
             return "reprint"
         if (
             self.containment >= STORY_CONTAINMENT
@@ -107,22 +111,23 @@ class Likeness:
         return None
 
 
-def _copied_share(shorter: str, other: set[str]) -> float:
+def _copied_share(shorter: str, other: set[str], folded: bool = False) -> float:
     """The share of a text's sentences whose shingles mostly occur in the other text."""
-    pieces = [sh for s in sentences(shorter) if len(sh := shingles(s)) >= 6]
+    pieces = [sh for s in sentences(shorter) if len(sh := shingles(s, folded)) >= 6]
     if not pieces:
         return 0.0
     copied = sum(len(sh & other) >= COPIED_SENTENCE * len(sh) for sh in pieces)
     return copied / len(pieces)
 
 
-def likeness(a: str, b: str) -> Likeness:
-    sa, sb = shingles(a), shingles(b)
+def likeness(a: str, b: str, folded: bool = False) -> Likeness:
+    sa, sb = shingles(a, folded), shingles(b, folded)
     if not sa or not sb:
         return Likeness(0.0, 0.0)
     containment = len(sa & sb) / min(len(sa), len(sb))
     shorter, other = (a, sb) if len(sa) <= len(sb) else (b, sa)
-    return Likeness(containment, _copied_share(shorter, other))
+    balance = min(len(sa), len(sb)) / max(len(sa), len(sb))
+    return Likeness(containment, _copied_share(shorter, other, folded), balance)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from gba_tui.corpus.segment import segment_page
 from gba_tui.search.matching import gram_terms
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
+from gba_tui.search.story_index import add_bands, forget_rows, update_stories
+from gba_tui.search.story_index import create_tables as create_story_tables
 from gba_tui.search.titles import MANIFEST
 from gba_tui.text.script import fold_script, searchable
 
@@ -501,7 +503,10 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
     """Write the new generation (Whoosh folder, store rows and map); nothing is live yet."""
     ix = _start_whoosh(plan)
     conn = open_store(plan.index_dir / plan.store, write=True)
+    create_story_tables(conn)
     gen = generation_number(plan.generation)
+    previous = generation_number(plan.old["generation"]) if plan.old and not plan.full else None
+    new_rows: list[int] = []
     records: dict[str, PageRecord] = dict(plan.kept)
     writer = ix.writer(procs=1, limitmb=256)
     try:
@@ -518,6 +523,8 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
                     conn, art.record, art.entities, art.folded, prepared.key, art.pnum, art.titles
                 )
                 writer.add_document(row=row, **art.document)
+                add_bands(conn, row, art.folded.get("text", ""))
+                new_rows.append(row)
             pending += len(prepared.articles)
             if plan.full and pending >= SEGMENT_ARTICLES:
                 # A new generation is not live yet, so it may be committed in parts.
@@ -539,6 +546,7 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
         else:
             writer.commit(mergetype=_merge_small_updates)
         write_docmap(conn, gen, _rows_by_docnum(ix))
+        update_stories(conn, gen, previous, new_rows)
         conn.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(Exception):
@@ -605,6 +613,7 @@ def swap_generation(plan: Plan, records: dict[str, PageRecord]) -> Manifest:
         conn = open_store(plan.index_dir / plan.store, write=True)
         try:
             collect_garbage(conn, {generation_number(g) for g in keep_gens})
+            forget_rows(conn)
         finally:
             conn.close()
     return manifest

@@ -16,7 +16,7 @@ from whoosh.system import pack_uint
 from gba_tui.text.analysis import FoldedBigramFrequency, cjk_analyzer
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}

@@ -25,6 +25,8 @@ from gba_tui.search.query import Node, describe, parse_query, positive_words
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
+from gba_tui.search.story_index import StoryRef, read_stories
+from gba_tui.stories import Level
 from gba_tui.text.analysis import query_tokens
 
 
@@ -42,6 +44,12 @@ class Hit:
     title_marks: tuple[tuple[int, int], ...]
     article: Article
     entities: tuple[Entity, ...] = ()
+    # The story this copy belongs to, when other papers ran it too (None when it stands alone).
+    story: StoryRef | None = None
+
+    @property
+    def other_copies(self) -> tuple[str, ...]:
+        return self.story.others(self.id) if self.story else ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +65,9 @@ class Hit:
             "path": self.article.path,
             "line_start": self.article.line_start,
             "line_end": self.article.line_end,
+            "date": self.article.date,
+            "agency": self.article.agency,
+            "story": self.story.to_json() if self.story else None,
         }
 
 
@@ -70,12 +81,17 @@ class Results:
     hits: tuple[Hit, ...]
     words: tuple[str, ...] = ()
     filters: tuple[str, ...] = field(default=())
+    # Each story shown once (its best-ranked copy), unless all copies were asked for.
+    all_copies: bool = True
+    copies_total: int = 0  # matching articles before stories were folded; total after
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
             "hits": [h.to_json() for h in self.hits],
+            "all_copies": self.all_copies,
+            "copies_total": self.copies_total or self.total,
         }
 
     @property
@@ -178,6 +194,7 @@ class Library:
         universe = frozenset(range(self._searcher.reader().doc_count_all())) - self._deleted
         self._texts = IndexMatcher(universe, self._docs_of_term, self._sequences, self._folded_of)
         self._lengths: dict[int, int] | None = None
+        self._story_of: dict[int, tuple[int, Level]] | None = None
         self.articles = ArticleSequence(self)
         self.entities_of = EntityMap(self)
 
@@ -234,9 +251,7 @@ class Library:
         with self._lock:
             return self._store.docnums_of_ids([article_id]).get(article_id)
 
-    def _records(
-        self, docs: Iterable[int]
-    ) -> dict[int, tuple[Article, tuple[Entity, ...]]]:
+    def _records(self, docs: Iterable[int]) -> dict[int, tuple[Article, tuple[Entity, ...]]]:
         with self._lock:
             raw = self._store.records(docs)
         return {
@@ -257,37 +272,122 @@ class Library:
     # ------------------------------------------------------------ search
 
     def search(
-        self, text: str, limit: int | None = 50, within: Iterable[str] | None = None
+        self,
+        text: str,
+        limit: int | None = 50,
+        within: Iterable[str] | None = None,
+        all_copies: bool = True,
     ) -> Results:
-        """Run a query; QueryError for one that cannot be run. `within` limits to those ids."""
+        """Run a query; QueryError for one that cannot be run. `within` limits to those ids;
+        all_copies=False shows each story once, by its best-ranked copy."""
         node = parse_query(text)
-        return self.search_node(node, text, limit, within)
+        return self.search_node(node, text, limit, within, all_copies)
 
     def search_node(
-        self, node: Node, text: str, limit: int | None = 50, within: Iterable[str] | None = None
+        self,
+        node: Node,
+        text: str,
+        limit: int | None = 50,
+        within: Iterable[str] | None = None,
+        all_copies: bool = True,
     ) -> Results:
         exact = self._texts.matching(node)
         if within is not None:
             with self._lock:
                 allowed = set(self._store.docnums_of_ids(within).values())
             exact = exact & allowed
+        copies_total = len(exact)
         scores: dict[int, float] = {}  # only what scored: most of a big result set never does
         with self._lock:
             q = ranking_query(node, self._searcher.doc_frequency)
+            # Folding stories drops copies from the top: rank a few times more to fill it.
+            wanted = limit if all_copies or limit is None else 4 * limit
             if exact and q is not None:
-                scores.update(self._rank(q, exact, limit))
+                scores.update(self._rank(q, exact, wanted))
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
+        if not all_copies:
+            exact = self._fold_stories(exact, scores)
+            scores = {d: v for d, v in scores.items() if d in exact}
         selected = self._select(scores, exact, limit)
         words = [w.text for w in positive_words(node)]
         found = self._records(selected)
         with self._lock:
             folded = self._store.folded(selected)
+        stories = self._story_refs(selected)
         hits = tuple(
-            self._make_hit(n, found[d], folded.get(d, {}), scores.get(d, 0.0), words)
+            replace(
+                self._make_hit(n, found[d], folded.get(d, {}), scores.get(d, 0.0), words),
+                story=stories.get(d),
+            )
             for n, d in enumerate(selected, start=1)
         )
-        return Results(text, describe(node), len(exact), hits, tuple(words))
+        return Results(
+            text,
+            describe(node),
+            len(exact),
+            hits,
+            tuple(words),
+            all_copies=all_copies,
+            copies_total=copies_total,
+        )
+
+    # ------------------------------------------------------------ stories
+
+    def _stories(self) -> dict[int, tuple[int, Level]]:
+        """Document → (its story's earliest copy, level), for articles other papers ran too;
+        read once, on the first search that needs it (only grouped articles are listed)."""
+        if self._story_of is None:
+            with self._lock:
+                self._story_of = read_stories(self._conn, self._store.gen)
+        return self._story_of
+
+    def _fold_stories(self, exact: frozenset[int], scores: dict[int, float]) -> frozenset[int]:
+        """Each story's best-scored matching copy (ties: the earliest copy); the rest dropped."""
+        story_of = self._stories()
+        best: dict[int, int] = {}
+        for d in exact & story_of.keys():
+            head = story_of[d][0]
+            kept = best.get(head)
+            if kept is None or _better_copy(d, kept, head, scores):
+                best[head] = d
+        dropped = (exact & story_of.keys()) - set(best.values())
+        return exact - dropped
+
+    def _story_refs(self, docs: list[int]) -> dict[int, StoryRef]:
+        story_of = self._stories()
+        heads = {story_of[d][0] for d in docs if d in story_of}
+        if not heads:
+            return {}
+        members = {d: h for d, (h, _) in story_of.items() if h in heads}
+        with self._lock:
+            ids = self._store.ids_of_docnums(members)
+            order = self._store.orders(members)
+        out: dict[int, StoryRef] = {}
+        for d in docs:
+            if d not in story_of:
+                continue
+            head, level = story_of[d]
+            copies = sorted(
+                (m for m, h in members.items() if h == head),
+                key=lambda m: (m != head, order.get(m, 0)),
+            )
+            out[d] = StoryRef(ids[head], tuple(ids[m] for m in copies), level)
+        return out
+
+    def story(self, article_id: str) -> StoryRef | None:
+        """The story an article belongs to, if other papers ran it too."""
+        d = self._docnum(article_id)
+        return None if d is None else self._story_refs([d]).get(d)
+
+    def stories(self) -> list[StoryRef]:
+        """Every story of the corpus, earliest copy first, in the order of their earliest copies."""
+        story_of = self._stories()
+        heads = sorted({h for h, _ in story_of.values()})
+        refs = self._story_refs(heads)
+        with self._lock:
+            order = self._store.orders(heads)
+        return [refs[h] for h in sorted(heads, key=lambda h: order.get(h, 0)) if h in refs]
 
     def _select(
         self, scores: dict[int, float], exact: frozenset[int], limit: int | None
@@ -398,6 +498,11 @@ class Library:
         with self._lock:
             folded = self._store.folded([d]).get(d, {})
         return self._make_hit(rank, self._records([d])[d], folded, score, words)
+
+
+def _better_copy(d: int, kept: int, head: int, scores: dict[int, float]) -> bool:
+    """Whether copy d outranks the kept one: a higher score, then being the earliest copy."""
+    return (scores.get(d, 0.0), d == head) > (scores.get(kept, 0.0), kept == head)
 
 
 class ArticleSequence(Sequence[Article]):

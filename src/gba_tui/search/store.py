@@ -160,6 +160,14 @@ class StoreReader:
             ]
         )
 
+    def ids_of_docnums(self, docnums: Iterable[int]) -> dict[int, str]:
+        rows = self.conn.execute(
+            "SELECT d.docnum, a.id FROM docmap d JOIN articles a ON a.row = d.row"
+            " WHERE d.gen = ? AND d.docnum IN (SELECT value FROM json_each(?))",
+            (self.gen, json.dumps(list(docnums))),
+        )
+        return {int(d): i for d, i in rows}
+
     def docnums_of_ids(self, ids: Iterable[str]) -> dict[str, int]:
         rows = self.conn.execute(
             "SELECT a.id, d.docnum FROM articles a JOIN docmap d ON d.row = a.row AND d.gen = ?"

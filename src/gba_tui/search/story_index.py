@@ -1,0 +1,214 @@
+"""Stories kept in the index: each article's MinHash bands, and each generation's groups.
+
+Written with the generation (search/indexer.py): a new article's signature goes in with its
+row; once the generation's document map is written, its groups are the previous generation's
+(for the rows still live) joined with what the new rows' band keys find and the texts confirm.
+So an update compares only the new articles with their candidates, not the corpus with itself.
+Read by the searcher to show each story once, and by `gba-tui stories`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from gba_tui.stories import Level, band_keys, likeness, signature
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, row INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands(key);
+CREATE INDEX IF NOT EXISTS bands_row ON bands(row);
+CREATE TABLE IF NOT EXISTS story(
+    gen INTEGER NOT NULL,
+    row INTEGER NOT NULL,
+    head INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    PRIMARY KEY (gen, row)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_head ON story(gen, head);
+"""
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    conn.executescript(_SCHEMA)
+
+
+def add_bands(conn: sqlite3.Connection, row: int, folded_text: str) -> None:
+    """The article's band keys (none for a text too short to be anybody's copy)."""
+    keys = band_keys(signature(folded_text, folded=True))
+    conn.executemany("INSERT INTO bands(key, row) VALUES (?,?)", ((k, row) for k in keys))
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        root = self.parent.setdefault(x, x)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while x != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# A band key shared by hundreds of articles is boilerplate (a recurring notice, a market
+# table), not a story: its pairs would be most of the work and none of the stories.
+CROWDED = 200
+
+
+def _candidates(
+    conn: sqlite3.Connection, new_rows: list[int], live: set[int]
+) -> set[tuple[int, int]]:
+    """Pairs (new row, live row) that share a band key that is not crowded."""
+    pairs: set[tuple[int, int]] = set()
+    for chunk in _chunks(new_rows):
+        rows = json.dumps(chunk)
+        crowded = {
+            k
+            for (k,) in conn.execute(
+                "SELECT key FROM bands WHERE key IN (SELECT key FROM bands WHERE row IN"
+                " (SELECT value FROM json_each(?))) GROUP BY key HAVING count(*) > ?",
+                (rows, CROWDED),
+            )
+        }
+        for key, a, b in conn.execute(
+            "SELECT a.key, a.row, b.row FROM bands a JOIN bands b ON a.key = b.key"
+            " AND a.row != b.row WHERE a.row IN (SELECT value FROM json_each(?))",
+            (rows,),
+        ):
+            if b in live and key not in crowded:
+                pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def _texts(conn: sqlite3.Connection, rows: Iterable[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(rows))):
+        for row, text in conn.execute(
+            "SELECT rowid, text FROM folded WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(chunk),),
+        ):
+            out[int(row)] = text
+    return out
+
+
+def _order_keys(conn: sqlite3.Connection, gen: int, rows: Iterable[int]) -> dict[int, tuple]:
+    """(date or "~", page order) per row: the earliest copy names the story."""
+    keys: dict[int, tuple] = {}
+    for chunk in _chunks(sorted(set(rows))):
+        for row, record, order in conn.execute(
+            "SELECT a.row, a.record, d.ord FROM articles a JOIN docmap d ON d.row = a.row"
+            " WHERE d.gen = ? AND a.row IN (SELECT value FROM json_each(?))",
+            (gen, json.dumps(chunk)),
+        ):
+            date = json.loads(record).get("date") or "~"
+            keys[int(row)] = (date, order)
+    return keys
+
+
+def update_stories(
+    conn: sqlite3.Connection, gen: int, previous: int | None, new_rows: list[int]
+) -> None:
+    """Write generation gen's story groups (inside the writer's transaction)."""
+    live = {r for (r,) in conn.execute("SELECT row FROM docmap WHERE gen = ?", (gen,))}
+    union = _Union()
+    levels: dict[int, list[Level]] = {}
+    if previous is not None:
+        for row, head, level in conn.execute(
+            "SELECT row, head, level FROM story WHERE gen = ?", (previous,)
+        ):
+            if row in live and head in live:
+                union.join(row, head)
+                levels.setdefault(head, []).append(level)
+    pairs = _candidates(conn, [r for r in new_rows if r in live], live)
+    texts = _texts(conn, {r for p in pairs for r in p})
+    found: list[tuple[int, int, Level]] = []
+    for a, b in sorted(pairs):
+        level = likeness(texts.get(a, ""), texts.get(b, ""), folded=True).level
+        if level is not None:
+            found.append((a, b, level))
+            union.join(a, b)
+    groups: dict[int, list[int]] = {}
+    for row in list(union.parent):
+        groups.setdefault(union.find(row), []).append(row)
+    groups = {root: rows for root, rows in groups.items() if len(rows) > 1}
+    order = _order_keys(conn, gen, [r for rows in groups.values() for r in rows])
+    level_of: dict[int, Level] = {}
+    for a, _b, level in found:
+        root = union.find(a)
+        if level == "story" or level_of.get(root) == "story":
+            level_of[root] = "story"
+        else:
+            level_of[root] = "reprint"
+    for head, old in levels.items():
+        root = union.find(head)
+        if "story" in old:
+            level_of[root] = "story"
+        level_of.setdefault(root, "reprint")
+    conn.execute("DELETE FROM story WHERE gen = ?", (gen,))
+    conn.executemany(
+        "INSERT INTO story(gen, row, head, level) VALUES (?,?,?,?)",
+        (
+            (
+                gen,
+                row,
+                min(rows, key=lambda r: (order.get(r, ("~", 0)), r)),
+                level_of.get(root, "story"),
+            )
+            for root, rows in groups.items()
+            for row in rows
+        ),
+    )
+
+
+def forget_rows(conn: sqlite3.Connection) -> None:
+    """Drop band keys and story rows of articles no generation maps any more."""
+    conn.execute("DELETE FROM bands WHERE row NOT IN (SELECT row FROM docmap)")
+    conn.execute("DELETE FROM story WHERE gen NOT IN (SELECT DISTINCT gen FROM docmap)")
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    """An article's story as the searcher and the CLI show it."""
+
+    id: str  # the earliest copy's article id
+    members: tuple[str, ...]  # every copy's id, earliest first
+    level: Level
+
+    def others(self, article_id: str) -> tuple[str, ...]:
+        return tuple(m for m in self.members if m != article_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "members": list(self.members), "level": self.level}
+
+
+def read_stories(conn: sqlite3.Connection, gen: int) -> dict[int, tuple[int, Level]]:
+    """Document number → (the story head's document number, level), for grouped articles."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story'"
+    ).fetchone()
+    if not has_table:
+        return {}
+    return {
+        int(d): (int(h), level)
+        for d, h, level in conn.execute(
+            "SELECT d.docnum, h.docnum, s.level FROM story s"
+            " JOIN docmap d ON d.gen = s.gen AND d.row = s.row"
+            " JOIN docmap h ON h.gen = s.gen AND h.row = s.head WHERE s.gen = ?",
+            (gen,),
+        )
+    }
