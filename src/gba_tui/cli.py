@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -117,9 +118,17 @@ def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool =
 
 def open_library(settings: Settings):  # type: ignore[no-untyped-def]
     """The index, built or brought up to date first when missing or older than the corpus."""
+    from gba_tui.search.indexer import IndexUnwritable, read_manifest
     from gba_tui.search.searcher import Library
 
-    report = run_update(settings, only_if_needed=True)
+    try:
+        report = run_update(settings, only_if_needed=True)
+    except IndexUnwritable as exc:
+        if read_manifest(settings.index) is None:
+            raise
+        # The pages changed but the index cannot be written: answer from the last one.
+        print(f"gba-tui: {exc}; answering from the index as last built", file=sys.stderr)
+        report = None
     if report is not None:
         print(f"gba-tui: {report.summary()}", file=sys.stderr)
     return Library(settings.index)
@@ -187,6 +196,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _dump(results.to_json())
         return 0
+    for note in results.warnings:
+        print(f"gba-tui: note: {note}", file=sys.stderr)
     from gba_tui.render import ranking_table
 
     console = Console()
@@ -246,7 +257,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.output != "-":
         out = Path(args.output).expanduser()
-        if out.exists() and not args.force:
+        if out.is_dir():
+            raise UsageError(f"{out} is a folder; give a file name")
+        if os.path.lexists(out) and not args.force:  # a dangling link counts as there
             raise UsageError(f"{out} exists; use --force to overwrite it")
         if not (out.parent if str(out.parent) else Path(".")).is_dir():
             raise UsageError(f"folder {out.parent} does not exist")

@@ -20,7 +20,7 @@ from whoosh.scoring import BM25F
 from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.search.indexer import IndexDamaged, generation_number, read_manifest
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
-from gba_tui.search.query import Node, describe, parse_query, positive_words
+from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
@@ -69,12 +69,14 @@ class Results:
     hits: tuple[Hit, ...]
     words: tuple[str, ...] = ()
     filters: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()  # e.g. an unknown field, searched as text
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
             "hits": [h.to_json() for h in self.hits],
+            "warnings": list(self.warnings),
         }
 
     @property
@@ -258,7 +260,8 @@ class Library:
     ) -> Results:
         """Run a query; QueryError for one that cannot be run. `within` limits to those ids."""
         node = parse_query(text)
-        return self.search_node(node, text, limit, within)
+        results = self.search_node(node, text, limit, within)
+        return replace(results, warnings=tuple(query_warnings(text)))
 
     def search_node(
         self, node: Node, text: str, limit: int | None = 50, within: Iterable[str] | None = None
