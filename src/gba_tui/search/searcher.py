@@ -25,6 +25,7 @@ from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
 from gba_tui.text.analysis import query_tokens
+from gba_tui.text.clean import clean_text
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ class Library:
         self, text: str, limit: int | None = 50, within: Iterable[str] | None = None
     ) -> Results:
         """Run a query; QueryError for one that cannot be run. `within` limits to those ids."""
+        text = clean_text(text)  # the query is echoed in results: no lone surrogates
         node = parse_query(text)
         results = self.search_node(node, text, limit, within)
         return replace(results, warnings=tuple(query_warnings(text)))
