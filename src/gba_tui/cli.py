@@ -10,15 +10,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NoReturn
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from gba_tui import __version__
 from gba_tui.config import Settings, resolve
 from gba_tui.corpus.loader import CorpusError
 from gba_tui.corpus.model import Article
 from gba_tui.search.indexer import IndexProblem
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_USAGE = 2
 
@@ -79,7 +80,16 @@ def _dump(obj: Any) -> None:
 
 
 def _stderr_console() -> Console:
+    # Rich loads only when something is printed with it: `search --json` never needs it.
+    from rich.console import Console
+
     return Console(stderr=True)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
 
 
 def build_progress(console: Console):  # type: ignore[no-untyped-def]
@@ -103,6 +113,10 @@ def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool =
     """Build or update the index with a progress bar on a terminal; the report, or None."""
     from gba_tui.search.indexer import ensure_index, update_index
 
+    if not sys.stderr.isatty():  # no bar to draw, so no Rich to load
+        if only_if_needed:
+            return ensure_index(settings.corpus, settings.index)
+        return update_index(settings.corpus, settings.index, rebuild=rebuild)
     console = _stderr_console()
     with build_progress(console) as progress:
         task = progress.add_task("", total=None) if progress else None
@@ -160,7 +174,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(col, overflow="fold")
     for a in articles:
         table.add_row(a.id, a.title, a.source, a.byline_names, f"{a.line_start}-{a.line_end}")
-    Console().print(table)
+    _console().print(table)
     return 0
 
 
@@ -173,7 +187,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from gba_tui.render import article_view
 
-    Console().print(article_view(article, args.script))
+    _console().print(article_view(article, args.script))
     return 0
 
 
@@ -200,7 +214,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"gba-tui: note: {note}", file=sys.stderr)
     from gba_tui.render import ranking_table
 
-    console = Console()
+    console = _console()
     console.print(
         f"[bold]{results.total}[/] hits for [cyan]{results.understood}[/]"
         + (f" (showing {len(results.hits)})" if len(results.hits) < results.total else "")
@@ -241,7 +255,7 @@ def cmd_entities(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for e in entries:
         table.add_row(e.name, e.type, str(len(e.articles)), str(e.count))
-    Console().print(table)
+    _console().print(table)
     return 0
 
 

@@ -30,7 +30,6 @@ from gba_tui.atomic import WriteFailed, atomic_write
 from gba_tui.corpus.ids import display_path, page_key
 from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page_noted
 from gba_tui.corpus.model import Article, Page, article_to_dict
-from gba_tui.corpus.segment import segment_page
 from gba_tui.search.matching import gram_terms
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
@@ -282,16 +281,28 @@ def scan_corpus(root: Path) -> Scan:
     return Scan({k: stats[k] for k in order}, {k: files[k] for k in order})
 
 
+def _module_constant(module: str, name: str) -> str:
+    """A `NAME = value` line of a module's source, read without importing it: the segmenter
+    and the extractor take 0.2 s to import, which every search would pay for the check."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    source = Path(spec.origin).read_text("utf-8") if spec and spec.origin else ""
+    m = re.search(rf"^{name}\s*=\s*(\S+)", source, re.M)
+    if m is None:  # a module without the line: import it after all
+        return str(getattr(importlib.import_module(module), name))
+    return m.group(1)
+
+
 def pipeline_fingerprint() -> str:
     """What the articles and entities in an index were made by: segmenter, extractor and
     gazetteer. When it changes, the next use rebuilds the index (nothing for a user to do)."""
     from importlib import resources
 
-    from gba_tui.corpus.segment import SEGMENTER_VERSION
-    from gba_tui.entities.extract import EXTRACTOR_VERSION
-
+    segmenter = _module_constant("gba_tui.corpus.segment", "SEGMENTER_VERSION")
+    extractor = _module_constant("gba_tui.entities.extract", "EXTRACTOR_VERSION")
     gaz = resources.files("gba_tui.entities").joinpath("gazetteer.tsv").read_bytes()
-    return f"s{SEGMENTER_VERSION}-e{EXTRACTOR_VERSION}-g{hashlib.sha1(gaz).hexdigest()[:12]}"
+    return f"s{segmenter}-e{extractor}-g{hashlib.sha1(gaz).hexdigest()[:12]}"
 
 
 def is_stale(manifest: Manifest, scan: Scan, corpus: Path) -> bool:
@@ -368,6 +379,8 @@ class PreparedPage:
 
 
 def prepare_page(page: Page) -> PreparedPage:
+    from gba_tui.corpus.segment import segment_page  # not at import: a search never needs it
+
     articles = segment_page(page)
     # Fold each article once: the entities and the store both use it.
     folded_texts = [fold_script(a.full_text) for a in articles]
