@@ -177,8 +177,10 @@ class Library:
         self.manifest = manifest
         self._lock = threading.RLock()
         self._deleted = frozenset(deleted)
-        universe = frozenset(range(self._searcher.reader().doc_count_all())) - self._deleted
-        self._texts = IndexMatcher(universe, self._docs_of_term, self._sequences, self._folded_of)
+        self._universe: frozenset[int] | None = None
+        self._texts = IndexMatcher(
+            self._all_documents, self._docs_of_term, self._sequences, self._folded_of
+        )
         self._lengths: dict[int, int] | None = None
         self.articles = ArticleSequence(self)
         self.entities_of = EntityMap(self)
@@ -189,6 +191,12 @@ class Library:
         self._conn.close()
 
     # ------------------------------------------------------------ the store, on demand
+
+    def _all_documents(self) -> frozenset[int]:
+        if self._universe is None:
+            every = range(self._searcher.reader().doc_count_all())
+            self._universe = frozenset(every) - self._deleted
+        return self._universe
 
     def _docs_of_term(self, field: str, term: str) -> set[int]:
         return {d for d, _ in self._postings(field, term)}
