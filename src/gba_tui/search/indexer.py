@@ -526,6 +526,8 @@ def _start_whoosh(plan: Plan) -> Any:
 def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRecord]:
     """Write the new generation (Whoosh folder, store rows and map); nothing is live yet."""
     ix = _start_whoosh(plan)
+    if plan.full:
+        _remove_store(plan.index_dir / plan.store)  # left by a build killed before its swap
     conn = open_store(plan.index_dir / plan.store, write=True)
     gen = generation_number(plan.generation)
     records: dict[str, PageRecord] = dict(plan.kept)
