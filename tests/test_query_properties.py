@@ -4,6 +4,7 @@ QueryError (which the CLI turns into a one-line message and exit 2)."""
 from __future__ import annotations
 
 import contextlib
+import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -79,3 +80,34 @@ def test_long_queries_refused(n):
         assert "too long" in str(exc)
     else:
         raise AssertionError("a query over the limit was accepted")
+
+
+# Any text at all, lone surrogates (from argv bytes that were not UTF-8), bidi and zero-width
+# controls included: the parser and the search give results or QueryError, nothing else.
+ANY_UNICODE = st.one_of(
+    st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=40),
+    st.lists(
+        st.one_of(
+            PIECES,
+            st.sampled_from(["\udcff", "\udcfe", "\ud800", "\u200d", "\u202e", "\u2066", "\ufeff"]),
+            st.sampled_from(["ＡＮＤ", "ＯＲ", "ＮＯＴ", "foo:bar", "title:"]),
+        ),
+        max_size=20,
+    ).map("".join),
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ANY_UNICODE)
+def test_any_unicode_gives_results_or_query_error(library, text):
+    with contextlib.suppress(QueryError):
+        parse_query(text)
+    try:
+        results = library.search(text, limit=5)
+    except QueryError:
+        return
+    json.dumps(results.to_json(), ensure_ascii=False).encode("utf-8")

@@ -1,7 +1,10 @@
 """Allow `python -m gba_tui`."""
 
-from gba_tui.cli import main
-
-# Guarded: the indexer's helper process (spawn) imports the main module and must not run it.
+# Guarded, so importing this module runs nothing; Ctrl-C while the CLI's modules load ends
+# quietly, as it does once main() runs.
 if __name__ == "__main__":
+    try:
+        from gba_tui.cli import main
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
     raise SystemExit(main())

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NoReturn
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from gba_tui import __version__
 from gba_tui.config import Settings, resolve
@@ -19,6 +18,9 @@ from gba_tui.corpus.loader import CorpusError
 from gba_tui.corpus.model import Article
 from gba_tui.search.indexer import IndexProblem
 from gba_tui.search.story_index import StoryRef
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_USAGE = 2
 
@@ -82,7 +84,16 @@ def _dump(obj: Any) -> None:
 
 
 def _stderr_console() -> Console:
+    # Rich loads only when something is printed with it: `search --json` never needs it.
+    from rich.console import Console
+
     return Console(stderr=True)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
 
 
 def build_progress(console: Console):  # type: ignore[no-untyped-def]
@@ -106,6 +117,10 @@ def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool =
     """Build or update the index with a progress bar on a terminal; the report, or None."""
     from gba_tui.search.indexer import ensure_index, update_index
 
+    if not sys.stderr.isatty():  # no bar to draw, so no Rich to load
+        if only_if_needed:
+            return ensure_index(settings.corpus, settings.index)
+        return update_index(settings.corpus, settings.index, rebuild=rebuild)
     console = _stderr_console()
     with build_progress(console) as progress:
         task = progress.add_task("", total=None) if progress else None
@@ -121,9 +136,17 @@ def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool =
 
 def open_library(settings: Settings):  # type: ignore[no-untyped-def]
     """The index, built or brought up to date first when missing or older than the corpus."""
+    from gba_tui.search.indexer import IndexUnwritable, read_manifest
     from gba_tui.search.searcher import Library
 
-    report = run_update(settings, only_if_needed=True)
+    try:
+        report = run_update(settings, only_if_needed=True)
+    except IndexUnwritable as exc:
+        if read_manifest(settings.index) is None:
+            raise
+        # The pages changed but the index cannot be written: answer from the last one.
+        print(f"gba-tui: {exc}; answering from the index as last built", file=sys.stderr)
+        report = None
     if report is not None:
         print(f"gba-tui: {report.summary()}", file=sys.stderr)
     return Library(settings.index)
@@ -155,7 +178,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(col, overflow="fold")
     for a in articles:
         table.add_row(a.id, a.title, a.source, a.byline_names, f"{a.line_start}-{a.line_end}")
-    Console().print(table)
+    _console().print(table)
     return 0
 
 
@@ -168,7 +191,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from gba_tui.render import article_view
 
-    Console().print(article_view(article, args.script))
+    _console().print(article_view(article, args.script))
     return 0
 
 
@@ -191,9 +214,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _dump(results.to_json())
         return 0
+    for note in results.warnings:
+        print(f"gba-tui: note: {note}", file=sys.stderr)
     from gba_tui.render import ranking_table
 
-    console = Console()
+    console = _console()
     folded = results.copies_total - results.total
     console.print(
         f"[bold]{results.total}[/] hits for [cyan]{results.understood}[/]"
@@ -281,7 +306,7 @@ def cmd_entities(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for e in entries:
         table.add_row(e.name, e.type, str(len(e.articles)), str(e.count))
-    Console().print(table)
+    _console().print(table)
     return 0
 
 
@@ -297,7 +322,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.output != "-":
         out = Path(args.output).expanduser()
-        if out.exists() and not args.force:
+        if out.is_dir():
+            raise UsageError(f"{out} is a folder; give a file name")
+        if os.path.lexists(out) and not args.force:  # a dangling link counts as there
             raise UsageError(f"{out} exists; use --force to overwrite it")
         if not (out.parent if str(out.parent) else Path(".")).is_dir():
             raise UsageError(f"folder {out.parent} does not exist")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -224,30 +223,22 @@ def default_export_name(query: str, now: datetime | None = None) -> str:
 
 
 def write_atomically(path: Path, text: str, force: bool = False) -> Path:
-    """Write via a temporary file and a rename; never overwrite without force."""
+    """Write via a temporary file and a rename (created with the user's umask); never
+    overwrite without force, a dangling link included."""
+    from gba_tui.atomic import WriteFailed, atomic_write
+
     path = Path(path).expanduser()
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name")
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:
         raise ExportError(f"{path} exists; use --force to overwrite it")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"folder {folder} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"cannot write in {folder}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        if path.exists() and not force:  # appeared while we were writing
-            raise ExportError(f"{path} exists; use --force to overwrite it")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        atomic_write(path, text)
+    except WriteFailed as exc:
+        raise ExportError(str(exc)) from None
     return path
 
 

@@ -28,9 +28,8 @@ from typing import Any, TypedDict, cast
 
 from gba_tui.atomic import WriteFailed, atomic_write
 from gba_tui.corpus.ids import display_path, page_key
-from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page
+from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page_noted
 from gba_tui.corpus.model import Article, Page, article_to_dict
-from gba_tui.corpus.segment import segment_page
 from gba_tui.search.matching import gram_terms
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
@@ -82,6 +81,7 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # read, but damaged: what was done
     seconds: float = 0.0
     rebuilt: bool = False
 
@@ -94,6 +94,8 @@ class BuildReport:
         )
         for s in self.skipped:
             line += f"\n  skipped {s.path}: {s.reason}"
+        for s in self.notes:
+            line += f"\n  read {s.path} with {s.reason}"
         return line
 
 
@@ -107,6 +109,7 @@ class PageRecord(TypedDict):
     stat: list[int]  # [size, mtime_ns] when it was read
     articles: int
     encoding: str
+    key: str  # the page part of its articles' ids (corpus/ids.py), what Whoosh deletes by
 
 
 class SkippedRecord(TypedDict):
@@ -152,6 +155,7 @@ def _manifest_problem(data: object) -> str | None:
             and _is_stat(rec.get("stat"))
             and type(rec.get("articles")) is int
             and isinstance(rec.get("encoding"), str)
+            and isinstance(rec.get("key"), str)
         ):
             return f"manifest record of {rel!r} malformed"
     for rel, rec in data["skipped"].items():
@@ -279,16 +283,28 @@ def scan_corpus(root: Path) -> Scan:
     return Scan({k: stats[k] for k in order}, {k: files[k] for k in order})
 
 
+def _module_constant(module: str, name: str) -> str:
+    """A `NAME = value` line of a module's source, read without importing it: the segmenter
+    and the extractor take 0.2 s to import, which every search would pay for the check."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    source = Path(spec.origin).read_text("utf-8") if spec and spec.origin else ""
+    m = re.search(rf"^{name}\s*=\s*(\S+)", source, re.M)
+    if m is None:  # a module without the line: import it after all
+        return str(getattr(importlib.import_module(module), name))
+    return m.group(1)
+
+
 def pipeline_fingerprint() -> str:
     """What the articles and entities in an index were made by: segmenter, extractor and
     gazetteer. When it changes, the next use rebuilds the index (nothing for a user to do)."""
     from importlib import resources
 
-    from gba_tui.corpus.segment import SEGMENTER_VERSION
-    from gba_tui.entities.extract import EXTRACTOR_VERSION
-
+    segmenter = _module_constant("gba_tui.corpus.segment", "SEGMENTER_VERSION")
+    extractor = _module_constant("gba_tui.entities.extract", "EXTRACTOR_VERSION")
     gaz = resources.files("gba_tui.entities").joinpath("gazetteer.tsv").read_bytes()
-    return f"s{SEGMENTER_VERSION}-e{EXTRACTOR_VERSION}-g{hashlib.sha1(gaz).hexdigest()[:12]}"
+    return f"s{segmenter}-e{extractor}-g{hashlib.sha1(gaz).hexdigest()[:12]}"
 
 
 def is_stale(manifest: Manifest, scan: Scan, corpus: Path) -> bool:
@@ -300,7 +316,13 @@ def is_stale(manifest: Manifest, scan: Scan, corpus: Path) -> bool:
     known: dict[str, Any] = {**manifest["pages"], **manifest["skipped"]}
     if known.keys() != scan.stats.keys():
         return True
-    return any(tuple(known[p]["stat"]) != s for p, s in scan.stats.items())
+    if any(tuple(known[p]["stat"]) != s for p, s in scan.stats.items()):
+        return True
+    # A file skipped as unreadable may have been fixed (chmod changes no size or mtime).
+    return any(
+        rec["reason"].startswith("unreadable") and os.access(scan.files[p], os.R_OK)
+        for p, rec in manifest["skipped"].items()
+    )
 
 
 # ---------------------------------------------------------------- preparing pages
@@ -359,6 +381,8 @@ class PreparedPage:
 
 
 def prepare_page(page: Page) -> PreparedPage:
+    from gba_tui.corpus.segment import segment_page  # not at import: a search never needs it
+
     articles = segment_page(page)
     # Fold each article once: the entities and the store both use it.
     folded_texts = [fold_script(a.full_text) for a in articles]
@@ -450,7 +474,7 @@ def plan_update(corpus: Path, index_dir: Path, rebuild: bool, report: BuildRepor
             kept[rel] = rec
             continue
         try:
-            page = read_page(path, corpus)
+            page, note = read_page_noted(path, corpus)
         except ValueError as exc:
             reason = str(exc)
         except OSError as exc:
@@ -460,6 +484,8 @@ def plan_update(corpus: Path, index_dir: Path, rebuild: bool, report: BuildRepor
                 kept[rel] = {**rec, "stat": list(stat)}
             else:
                 pages[rel] = page
+            if note:
+                report.notes.append(Skipped(rel, note))
             continue
         report.skipped.append(Skipped(rel, reason))
         skipped[rel] = {"reason": reason, "stat": list(stat)}
@@ -502,6 +528,8 @@ def _start_whoosh(plan: Plan) -> Any:
 def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRecord]:
     """Write the new generation (Whoosh folder, store rows and map); nothing is live yet."""
     ix = _start_whoosh(plan)
+    if plan.full:
+        _remove_store(plan.index_dir / plan.store)  # left by a build killed before its swap
     conn = open_store(plan.index_dir / plan.store, write=True)
     create_story_tables(conn)
     gen = generation_number(plan.generation)
@@ -513,7 +541,7 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
         conn.execute("BEGIN IMMEDIATE")
         gone = set(plan.removed) | {p for p in plan.pages if plan.old and p in plan.old["pages"]}
         for rel in sorted(gone):
-            writer.delete_by_term("page", page_key_of(plan, rel))
+            writer.delete_by_term("page", plan.old["pages"][rel]["key"] if plan.old else "")
         total, pending = len(plan.pages), 0
         for n, rel in enumerate(sorted(plan.pages), start=1):
             page = plan.pages[rel]
@@ -536,6 +564,7 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
                 "stat": list(plan.scan.stats[rel]),
                 "articles": len(prepared.articles),
                 "encoding": page.encoding,
+                "key": prepared.key,
             }
             if progress:
                 progress(n, total, rel)
@@ -562,11 +591,6 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
     conn.close()
     ix.close()
     return dict(sorted(records.items()))
-
-
-def page_key_of(plan: Plan, rel: str) -> str:
-    page = plan.pages.get(rel)
-    return page_key(page.path if page else rel)
 
 
 def _rows_by_docnum(ix: Any) -> list[tuple[int, int]]:
@@ -634,7 +658,16 @@ def update_index(
     with writer_lock(index_dir, wait):
         plan = plan_update(corpus, index_dir, rebuild, report)
         try:
-            records = write_generation(plan, progress)
+            try:
+                records = write_generation(plan, progress)
+            except (IndexDamaged, EOFError, ValueError, sqlite3.DatabaseError):
+                if plan.full:
+                    raise
+                # The live generation cannot be built on (a truncated segment, a damaged
+                # store): `gba-tui index` repairs by building afresh.
+                report = BuildReport()
+                plan = plan_update(corpus, index_dir, True, report)
+                records = write_generation(plan, progress)
             manifest = swap_generation(plan, records)
         except (OSError, sqlite3.Error) as exc:
             raise IndexUnwritable(index_dir, exc) from None

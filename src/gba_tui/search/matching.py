@@ -74,9 +74,13 @@ class IndexMatcher:
     """Answers Word, And, Or, Not from the index's postings and the store's trigrams."""
 
     def __init__(
-        self, universe: frozenset[int], postings: Postings, sequences: Sequences, texts: Texts
+        self,
+        universe: Callable[[], frozenset[int]],
+        postings: Postings,
+        sequences: Sequences,
+        texts: Texts,
     ) -> None:
-        self.universe = universe
+        self.universe = universe  # every live document: only NOT needs it
         self._postings = postings
         self._sequences = sequences
         self._texts = texts
@@ -125,7 +129,7 @@ class IndexMatcher:
                 out |= self.find(field, n)
             return out
         if isinstance(node, Not):
-            return self.universe - self.matching(node.item)
+            return self.universe() - self.matching(node.item)
         sets = [self.matching(x) for x in node.items]
         if isinstance(node, Or):
             return frozenset().union(*sets)

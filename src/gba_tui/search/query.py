@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 from gba_tui.search.schema import FILTER_FIELDS
+from gba_tui.text.clean import clean_text
+from gba_tui.text.script import normalize_width
 
 MAX_QUERY_CHARS = 1000
 _OPEN_QUOTES = '"“”「」'
@@ -51,9 +53,20 @@ Node = Word | And | Or | Not
 
 
 def clean_query(text: str) -> str:
-    text = re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]", " ", text)
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", clean_text(text))
     # Full-width parentheses and colon typed with a Chinese IME act as the ASCII ones.
     return text.replace("\u3000", " ").strip()
+
+
+def query_warnings(text: str) -> list[str]:
+    """Notes on a query that runs but may not do what was meant: an unknown field prefix."""
+    out = []
+    for m in re.finditer(r"(?:^|[\s(（])-?([A-Za-z]+)[:：]", clean_query(text)):
+        name = m.group(1)
+        if name.lower() not in FILTER_FIELDS:
+            known = ", ".join(f"{f}:" for f in FILTER_FIELDS)
+            out.append(f"unknown field {name}: searched as text (fields: {known})")
+    return list(dict.fromkeys(out))
 
 
 def _lex(text: str) -> list[tuple[str, object]]:
@@ -106,8 +119,8 @@ def _depth(s: str) -> int:
 
 
 def _word_or_operator(raw: str, text: str, i: int, tokens: list) -> tuple[str, object]:
-    if raw in _OPERATORS:
-        return ("op", raw)
+    if normalize_width(raw) in _OPERATORS:  # ＡＮＤ typed with a Chinese IME too
+        return ("op", normalize_width(raw))
     m = re.match(r"^([A-Za-z]+)[:：](.*)$", raw, re.S)
     if m and m.group(1).lower() in FILTER_FIELDS:
         field, rest = m.group(1).lower(), m.group(2)

@@ -21,13 +21,14 @@ from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.entities.model import Entity
 from gba_tui.search.indexer import IndexDamaged, generation_number, read_manifest
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
-from gba_tui.search.query import Node, describe, parse_query, positive_words
+from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
 from gba_tui.search.story_index import StoryRef, read_stories
 from gba_tui.stories import Level
 from gba_tui.text.analysis import query_tokens
+from gba_tui.text.clean import clean_text
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Results:
     # Each story shown once (its best-ranked copy), unless all copies were asked for.
     all_copies: bool = True
     copies_total: int = 0  # matching articles before stories were folded; total after
+    warnings: tuple[str, ...] = ()  # e.g. an unknown field, searched as text
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +94,7 @@ class Results:
             "hits": [h.to_json() for h in self.hits],
             "all_copies": self.all_copies,
             "copies_total": self.copies_total or self.total,
+            "warnings": list(self.warnings),
         }
 
     @property
@@ -191,8 +194,10 @@ class Library:
         self.manifest = manifest
         self._lock = threading.RLock()
         self._deleted = frozenset(deleted)
-        universe = frozenset(range(self._searcher.reader().doc_count_all())) - self._deleted
-        self._texts = IndexMatcher(universe, self._docs_of_term, self._sequences, self._folded_of)
+        self._universe: frozenset[int] | None = None
+        self._texts = IndexMatcher(
+            self._all_documents, self._docs_of_term, self._sequences, self._folded_of
+        )
         self._lengths: dict[int, int] | None = None
         self._story_of: dict[int, tuple[int, Level]] | None = None
         self.articles = ArticleSequence(self)
@@ -204,6 +209,12 @@ class Library:
         self._conn.close()
 
     # ------------------------------------------------------------ the store, on demand
+
+    def _all_documents(self) -> frozenset[int]:
+        if self._universe is None:
+            every = range(self._searcher.reader().doc_count_all())
+            self._universe = frozenset(every) - self._deleted
+        return self._universe
 
     def _docs_of_term(self, field: str, term: str) -> set[int]:
         return {d for d, _ in self._postings(field, term)}
@@ -280,8 +291,10 @@ class Library:
     ) -> Results:
         """Run a query; QueryError for one that cannot be run. `within` limits to those ids;
         all_copies=False shows each story once, by its best-ranked copy."""
+        text = clean_text(text)  # the query is echoed in results: no lone surrogates
         node = parse_query(text)
-        return self.search_node(node, text, limit, within, all_copies)
+        results = self.search_node(node, text, limit, within, all_copies)
+        return replace(results, warnings=tuple(query_warnings(text)))
 
     def search_node(
         self,

@@ -67,13 +67,25 @@ def open_store(path: Path, write: bool = False) -> sqlite3.Connection:
     caller serialises its own use)."""
     if not write and not path.is_file():
         raise FileNotFoundError(f"{path.name} missing")
-    uri = f"file:{path}" + ("" if write else "?mode=ro")
-    conn = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
     if write:
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
-    return conn
+        return conn
+    try:
+        conn = _connect_ro(path, "mode=ro")
+        conn.execute("SELECT 1 FROM docmap LIMIT 1").fetchall()
+        return conn
+    except sqlite3.OperationalError:
+        # A folder this user cannot write (an index shared read-only): SQLite cannot make
+        # its WAL index file there, and no writer can be at work in it either.
+        return _connect_ro(path, "immutable=1")
+
+
+def _connect_ro(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?{mode}"
+    return sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
 
 
 _INSERT_FOLDED = (
