@@ -18,8 +18,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from operator import add
 
+from gba_tui.search.dates import iso_date
 from gba_tui.search.query import Node, Not, Or, Word
-from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
+from gba_tui.search.schema import DATE_FILTERS, FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.store import FOLDED_FIELDS
 from gba_tui.text.analysis import query_tokens
 from gba_tui.text.script import find_word, has_latin_edge, searchable
@@ -68,6 +69,7 @@ def gram_terms(folded: dict[str, str]) -> list[tuple[str, int]]:
 Postings = Callable[[str, str], set[int]]  # (Whoosh field, term) → live document numbers
 Sequences = Callable[[str, str], set[int]]  # (folded field, needle) → documents (FTS5)
 Texts = Callable[[Iterable[int], str], dict[int, str]]  # documents, field → folded text
+Dated = Callable[[str, str], set[int]]  # (date:, after: or before:, ISO value) → documents
 
 
 class IndexMatcher:
@@ -79,8 +81,10 @@ class IndexMatcher:
         postings: Postings,
         sequences: Sequences,
         texts: Texts,
+        dated: Dated | None = None,
     ) -> None:
         self.universe = universe  # every live document: only NOT needs it
+        self._dated = dated
         self._postings = postings
         self._sequences = sequences
         self._texts = texts
@@ -118,6 +122,11 @@ class IndexMatcher:
 
     def matching(self, node: Node) -> frozenset[int]:
         """The documents that satisfy the query exactly."""
+        if isinstance(node, Word) and node.field in DATE_FILTERS:
+            value = iso_date(node.text)
+            if not value or self._dated is None:
+                return frozenset()
+            return frozenset(self._dated(node.field, value))
         if isinstance(node, Word):
             n = needle(node.text)
             if not n or not query_tokens(node.text):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gba_tui.search.schema import FILTER_FIELDS
+from gba_tui.search.dates import iso_date
+from gba_tui.search.schema import DATE_FILTERS, FILTER_FIELDS
 from gba_tui.text.clean import clean_text
 from gba_tui.text.script import normalize_width
 
@@ -66,6 +67,9 @@ def query_warnings(text: str) -> list[str]:
         if name.lower() not in FILTER_FIELDS:
             known = ", ".join(f"{f}:" for f in FILTER_FIELDS)
             out.append(f"unknown field {name}: searched as text (fields: {known})")
+    for m in re.finditer(r"(?:^|[\s(（])-?(date|after|before)[:：](\S*)", clean_query(text), re.I):
+        if not iso_date(m.group(2)):
+            out.append(f"{m.group(1)}: takes a date such as 2025-12-22, 2025-12 or 2025")
     return list(dict.fromkeys(out))
 
 
@@ -250,9 +254,10 @@ def parse_query(text: str) -> Node:
 
 
 def positive_words(node: Node) -> list[Word]:
-    """The words a hit matched (not those under NOT): what snippets highlight."""
+    """The words a hit matched (not those under NOT): what snippets highlight. A date filter
+    is not a word of the text."""
     if isinstance(node, Word):
-        return [node]
+        return [] if node.field in DATE_FILTERS else [node]
     if isinstance(node, Not):
         return []
     return [w for item in node.items for w in positive_words(item)]

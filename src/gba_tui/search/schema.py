@@ -31,7 +31,13 @@ FILTER_FIELDS = {
     "org": "org",
     "place": "place",
     "policy": "policy",
+    "date": "date",
+    "after": "date",
+    "before": "date",
 }
+# Filters on the article's date (ISO, YYYY-MM-DD or YYYY-MM): date: is the day, month or year
+# given; after: is that day or later; before: is earlier than it. Undated articles never match.
+DATE_FILTERS = ("date", "after", "before")
 # Fields Whoosh indexes (and ranks by); the entity filters are answered from the side store,
 # and the entities field holds one keyword per entity (its folded name and aliases), since
 # bigrams of every entity name would add a third to the postings and the build time.

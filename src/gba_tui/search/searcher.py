@@ -196,7 +196,7 @@ class Library:
         self._deleted = frozenset(deleted)
         self._universe: frozenset[int] | None = None
         self._texts = IndexMatcher(
-            self._all_documents, self._docs_of_term, self._sequences, self._folded_of
+            self._all_documents, self._docs_of_term, self._sequences, self._folded_of, self._dated
         )
         self._lengths: dict[int, int] | None = None
         self._story_of: dict[int, tuple[int, Level]] | None = None
@@ -247,6 +247,10 @@ class Library:
     def _sequences(self, field: str, word: str) -> set[int]:
         with self._lock:
             return self._store.match(field, word)
+
+    def _dated(self, kind: str, value: str) -> set[int]:
+        with self._lock:
+            return self._store.dated(kind, value)
 
     def _folded_of(self, docs: Iterable[int], field: str) -> dict[int, str]:
         with self._lock:

@@ -40,11 +40,13 @@ CREATE TABLE IF NOT EXISTS articles(
     record TEXT NOT NULL,
     entities TEXT NOT NULL,
     text_len INTEGER NOT NULL,
+    date TEXT NOT NULL DEFAULT '',
     title TEXT NOT NULL,
     source TEXT NOT NULL,
     byline TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_id ON articles(id);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date) WHERE date != '';
 CREATE VIRTUAL TABLE IF NOT EXISTS folded USING fts5(
     title, text, source, byline, entities, person, org, place, policy,
     tokenize = "trigram case_sensitive 1"
@@ -106,8 +108,8 @@ def add_article(
 ) -> int:
     """Store one article; its row number (what Whoosh keeps to find it again)."""
     cur = conn.execute(
-        "INSERT INTO articles(id, page, pnum, record, entities, text_len, title, source, byline)"
-        " VALUES (?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO articles(id, page, pnum, record, entities, text_len, title, source, byline,"
+        " date) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (
             article["id"],
             page,
@@ -116,6 +118,7 @@ def add_article(
             json.dumps(entities, ensure_ascii=False, separators=(",", ":")),
             len(folded.get("text", "")),
             *titles,
+            article.get("date", ""),
         ),
     )
     row = int(cur.lastrowid or 0)
@@ -210,6 +213,22 @@ class StoreReader:
             (self.gen, json.dumps(list(docnums))),
         )
         return {r[0]: dict(zip(names, r[1:], strict=True)) for r in rows}
+
+    def dated(self, kind: str, value: str) -> set[int]:
+        """Documents dated in value (date:), on or after it (after:), or before it (before:).
+        Dates are ISO strings, so a month or a year is a prefix and order is string order."""
+        arg: tuple[str, ...] = (value,)
+        if kind == "date":
+            test, arg = "(a.date = ? OR a.date LIKE ? || '-%')", (value, value)
+        elif kind == "after":
+            test = "a.date >= ?"
+        else:
+            test = "a.date < ?"
+        rows = self.conn.execute(
+            f"SELECT d.docnum FROM {_JOINED} WHERE d.gen = ? AND a.date != '' AND {test}",
+            (self.gen, *arg),
+        )
+        return {r[0] for r in rows}
 
     def match(self, field: str, needle: str) -> set[int]:
         """Documents whose folded field holds needle (three or more characters) as a sequence."""
