@@ -793,3 +793,43 @@ async def test_11_bylines_and_focused_pane_are_clear_in_256_colours(index_dir):
         assert (lighter + 0.05) / (darker + 0.05) >= 4.5
         assert docs.styles.border_top[0] == "heavy"  # focused: heavy, the others round
         assert app.screen.query_one("#hits").styles.border_top[0] == "round"
+
+
+async def test_9_dates_show_in_list_and_ranking_sort_newest_first_and_chart_over_time(
+    index_dir,
+):
+    # Article gains `date` from the segmenter; until then the test gives its articles one.
+    from dataclasses import dataclass, fields
+
+    from gba_tui.app.widgets.panes import Timeline
+    from gba_tui.corpus.model import Article
+
+    @dataclass(frozen=True)
+    class DatedArticle(Article):
+        date: str = ""
+
+    def dated(a, n):
+        values = {f.name: getattr(a, f.name) for f in fields(Article)}
+        values["date"] = f"2025-{1 + n % 3:02d}-1{n % 10}" if n % 5 else ""
+        return DatedArticle(**values)
+
+    app = make_app(index_dir)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        lib.articles = [dated(a, n) for n, a in enumerate(lib.articles)]
+        lib._by_id = {a.id: a for a in lib.articles}
+        await search(app, pilot, "大湾区")
+        view = app.main.view
+        assert view.has_dates and "date" in app.screen.query_one("#hits", RankingTable).columns
+        timeline = app.screen.query_one("#timeline", Timeline)
+        assert timeline.display and "over time" in str(timeline.render())
+        assert sum(n for _, n in view.timeline) == len([r for r in view.rows if r.date])
+        prompts = doc_prompts(app)
+        assert any("2025-0" in p for p in prompts)
+        await pilot.press("s")  # score -> date
+        await settle(app, pilot)
+        assert app.main.sort == "date"
+        dates = [r.date for r in app.main.view.rows]
+        known = [d for d in dates if d]
+        assert known == sorted(known, reverse=True) and dates[: len(known)] == known
