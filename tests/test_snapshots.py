@@ -10,6 +10,18 @@ from gba_tui.app.app import GbaApp
 from gba_tui.config import Settings
 
 
+async def wait_workers(app):
+    """Wait for the workers; one cancelled by a newer one of its group is not a failure."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def _settle(pilot):
     # The index loads after the first paint: wait for the full view, then for the workers.
     for _ in range(200):
@@ -17,7 +29,7 @@ async def _settle(pilot):
             break
         await pilot.pause(0.025)
     for _ in range(6):
-        await pilot.app.workers.wait_for_complete()
+        await wait_workers(pilot.app)
         await pilot.pause(0.05)
 
 

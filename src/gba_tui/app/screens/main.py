@@ -97,7 +97,7 @@ class MainScreen(Screen[None]):
         Binding("c", "clear_filters", "Clear filters", show=False, id="clear-filters"),
         Binding("d", "toggle_tables", "Data tables", show=False, id="toggle-tables"),
         Binding("y", "copy_citation", "Copy citation", show=False, id="copy-citation"),
-        Binding("escape", "leave_search", "Results", id="leave-search"),
+        Binding("escape", "leave_search", "Back to the results", id="leave-search"),
     ]
     HIT_LIMIT: ClassVar[int] = 200  # hits laid out in the panes; "N of M" says when capped
 

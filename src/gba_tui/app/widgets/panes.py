@@ -361,8 +361,6 @@ class TablesView(DataTable):
         col = self.cursor_column
         if not self._header or col >= len(self._header):
             return
-        descending = not (self.sorted_by is not None and self.sorted_by == (col, True))
-        self.sorted_by = (col, descending)
 
         def key(cell: object) -> tuple[int, Any]:
             text = str(cell).strip().split(" ")[0] if cell is not None else ""
@@ -373,6 +371,13 @@ class TablesView(DataTable):
 
                 return (1, collation_key(text))
 
+        # First press: numbers high to low, words A to Z (pinyin); again: the other way.
+        numeric = self.row_count > 0 and key(self.get_cell_at(Coordinate(0, col)))[0] == 0
+        if self.sorted_by is not None and self.sorted_by[0] == col:
+            descending = not self.sorted_by[1]
+        else:
+            descending = numeric
+        self.sorted_by = (col, descending)
         self.sort(str(col), key=key, reverse=descending)
         arrow = " ▼" if descending else " ▲"
         for n, h in enumerate(self._header):
