@@ -639,6 +639,10 @@ async def test_6_n_steps_through_every_occurrence_and_the_counter_survives_t(ind
         )
         status = app.screen.query_one("#reader-status")
         assert str(status.render()).startswith(f"match 1/{reader.match_count}")
+        from textual.widgets._footer import FooterKey
+
+        keys = {k.key_display: k for k in app.screen.query(FooterKey)}
+        assert all(k in keys and keys[k].region.right <= 80 for k in ("?", "q"))
         for _ in range(5):
             await pilot.press("n")
         assert reader.current == 5
