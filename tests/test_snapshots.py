@@ -10,6 +10,18 @@ from gba_tui.app.app import GbaApp
 from gba_tui.config import Settings
 
 
+async def wait_workers(app):
+    """Wait for the workers; one cancelled by a newer one of its group is not a failure."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def _settle(pilot):
     # The index loads after the first paint: wait for the full view, then for the workers.
     for _ in range(200):
@@ -17,7 +29,7 @@ async def _settle(pilot):
             break
         await pilot.pause(0.025)
     for _ in range(6):
-        await pilot.app.workers.wait_for_complete()
+        await wait_workers(pilot.app)
         await pilot.pause(0.05)
 
 
@@ -59,6 +71,8 @@ class TestReader:
             await _search(pilot)
             await pilot.press("enter")
             await _settle(pilot)
+            await pilot.press("n", "n")  # the counter says match 3/N
+            await _settle(pilot)
 
         assert snap_compare(_app(index_dir), terminal_size=size, run_before=open_first)
 
@@ -71,3 +85,45 @@ class TestScript:
             await _settle(pilot)
 
         assert snap_compare(_app(index_dir), terminal_size=(120, 40), run_before=toggle)
+
+
+class TestEmpty:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_no_hits_explains_what_to_try(self, snap_compare, index_dir, size):
+        async def nothing(pilot):
+            await _search(pilot, "量子糾纏不存在")
+
+        assert snap_compare(_app(index_dir), terminal_size=size, run_before=nothing)
+
+
+class TestCapped:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_n_of_m_hits(self, snap_compare, index_dir, size):
+        app = _app(index_dir)
+        app.main.HIT_LIMIT = 3  # type: ignore[misc]  # the seeds are too few to reach 200
+
+        assert snap_compare(app, terminal_size=size, run_before=lambda p: _search(p, "大湾区"))
+
+
+class TestDataTables:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_sorted_column(self, snap_compare, index_dir, size):
+        async def sort_pct(pilot):
+            await _steady(pilot)
+            await pilot.press("d")
+            await _settle(pilot)
+            await pilot.press("right", "right", "s")
+            await _settle(pilot)
+
+        assert snap_compare(_app(index_dir), terminal_size=size, run_before=sort_pct)
+
+
+class TestNarrow:
+    @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+    def test_pane_tabs(self, snap_compare, index_dir, size):
+        async def to_entities(pilot):
+            await _search(pilot)
+            await pilot.press("tab")
+            await _settle(pilot)
+
+        assert snap_compare(_app(index_dir), terminal_size=size, run_before=to_entities)

@@ -13,10 +13,9 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
 
 from gba_tui.app.history import SearchHistory, history_file
-from gba_tui.app.screens.main import MainScreen
+from gba_tui.app.screens.main import MainScreen, SearchBox
 from gba_tui.config import Settings
 
 
@@ -36,7 +35,8 @@ class GbaApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("help_while_typing", "quit_while_typing"):
-            return isinstance(self.focused, Input)
+            # Only in the search box: elsewhere (the export dialog) ? and q show as they are.
+            return isinstance(self.focused, SearchBox)
         return True
 
     def action_help_while_typing(self) -> None:

@@ -52,7 +52,7 @@ ENTITY_STYLES = {
     "document": "#bcbcbc",
 }
 MATCH_STYLE = "bold black on yellow"
-CURRENT_MATCH_STYLE = "bold black on #ff8700"
+CURRENT_MATCH_STYLE = "bold black on #5fd7ff"  # cyan: apart from the yellow of the others
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ class ExportDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-export")]
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
+    ExportDialog Label { width: 1fr; }
     ExportDialog > Vertical { width: 80%; max-width: 90; height: auto; border: thick $accent;
         background: $surface; padding: 1 2; }
     """

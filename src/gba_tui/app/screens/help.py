@@ -42,6 +42,10 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
         self.table = keys_table(sections)
 
+    def on_mount(self) -> None:
+        # Focused, so ↑ ↓ and Page Up/Down scroll the keys at 80x24, where they do not fit.
+        self.query_one(VerticalScroll).focus()
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("[b]gba-tui keys[/b]  (Escape closes)\n")

@@ -97,7 +97,7 @@ class MainScreen(Screen[None]):
         Binding("c", "clear_filters", "Clear filters", show=False, id="clear-filters"),
         Binding("d", "toggle_tables", "Data tables", show=False, id="toggle-tables"),
         Binding("y", "copy_citation", "Copy citation", show=False, id="copy-citation"),
-        Binding("escape", "leave_search", "Results", id="leave-search"),
+        Binding("escape", "leave_search", "Back to the results", id="leave-search"),
     ]
     HIT_LIMIT: ClassVar[int] = 200  # hits laid out in the panes; "N of M" says when capped
 
@@ -492,7 +492,7 @@ class MainScreen(Screen[None]):
         if self.filters:
             top.append("filters: " + ", ".join(self.filters) + " (c clears)")
         if self.marked:
-            top.append(f"✓ {len(self.marked)} marked (m lists)")
+            top.append(f"✓ {len(self.marked):,} marked (m lists)")
         top.append(SCRIPT_NAMES[self.script])
         no_query = v is None or v.total is None
         top.append(
@@ -504,9 +504,11 @@ class MainScreen(Screen[None]):
             docs.border_title = f"Marked ({len(self.marked)}) · m: all"
         elif v is not None and v.total is not None:
             docs.border_title = f"Articles ({count_label(len(v.rows), v.total, 'hits')})"
+            if v.capped:  # the pane is narrow: "hits" is in the ranking's title beside it
+                docs.border_title = f"Articles ({len(v.rows):,} of {v.total:,})"
         else:
             docs.border_title = f"Articles ({n_articles:,})"
-        docs.border_subtitle = f"✓ {len(self.marked)}" if self.marked else ""
+        docs.border_subtitle = f"✓ {len(self.marked):,}" if self.marked else ""
         hits = self.query_one("#hits")
         if v is not None and v.total is not None:
             hits.border_title = f"Ranking · {count_label(len(v.rows), v.total, 'hits')}"
@@ -519,7 +521,7 @@ class MainScreen(Screen[None]):
         if v is None or v.preview:
             ents.border_title = "Entities"
         elif v.capped:
-            ents.border_title = f"Entities ({len(v.entities)}) · top {len(v.rows)} hits"
+            ents.border_title = f"Entities ({len(v.entities)}) · top {len(v.rows):,}"
         else:
             ents.border_title = f"Entities ({len(v.entities)})"
 

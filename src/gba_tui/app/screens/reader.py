@@ -65,7 +65,7 @@ class ReaderScreen(Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape", "back", "Back", id="reader-back"),
         Binding("n", "next_match", "Next match", id="next-match"),
-        Binding("N", "previous_match", "Previous match", key_display="N", id="previous-match"),
+        Binding("N", "previous_match", "Prev match", key_display="N", id="previous-match"),
         Binding("t", "toggle_script", "繁/簡", id="reader-toggle-script"),
         Binding("y", "copy_citation", "Copy citation", id="reader-copy-citation"),
         Binding("j", "scroll_down", "Down", show=False, id="reader-down"),
@@ -93,7 +93,8 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="reader-status")
         yield VerticalScroll(id="reader")
-        yield Footer()
+        # Compact, so that ? and q still fit at 80 columns after the reader's own keys.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reader").focus()

@@ -33,6 +33,21 @@ META_STYLE = "#a8a8a8"  # bylines: 7.6:1 on the panel in 256 colours (the old "d
 SORT_ARROWS = {"score": " ▼", "date": " ▼", "title": " ▲", "source": " ▲"}
 
 
+def pane_css(widget: str, extra: str = "") -> str:
+    """The border every pane shares: a readable title (the default took the dark border
+    colour), and when focused a heavy accent border with a bold accent title."""
+    return f"""
+    {widget} {{
+        border: round $panel; border-title-color: $text-muted;
+        border-subtitle-color: $text-muted; {extra}
+    }}
+    {widget}:focus {{
+        border: heavy $accent; border-title-style: bold;
+        border-title-color: $accent; border-subtitle-color: $accent;
+    }}
+    """
+
+
 class TopBar(Static):
     """Corpus, article and hit counts, active filters, marks, display script, sort."""
 
@@ -69,11 +84,9 @@ class DocumentList(OptionList):
     appeared, and a double-width character is never split between lines.
     """
 
-    DEFAULT_CSS = """
-    DocumentList { border: round $panel; text-wrap: nowrap; text-overflow: ellipsis;
-                   scrollbar-gutter: stable; }
-    DocumentList:focus { border: heavy $accent; border-title-style: bold; }
-    """
+    DEFAULT_CSS = pane_css(
+        "DocumentList", "text-wrap: nowrap; text-overflow: ellipsis; scrollbar-gutter: stable;"
+    )
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
     TITLE_LINES = 2
     INDENT = 2  # the mark and a space
@@ -94,9 +107,9 @@ class DocumentList(OptionList):
         if self.marks_only:
             self._redraw()
             return
-        for aid in old ^ new:
-            if aid in self._order:
-                self.replace_option_prompt(aid, self._entry(aid))
+        shown = set(self._order)  # marking all of 9,600 hits: only the listed ones redraw
+        for aid in (old ^ new) & shown:
+            self.replace_option_prompt(aid, self._entry(aid))
 
     @property
     def order(self) -> list[str]:
@@ -142,7 +155,9 @@ class DocumentList(OptionList):
         date = view.dates.get(article_id, "") if view else ""
         width = self._laid_out_at or self._text_width()
         title_text = wrap_lines(Text(title, style="bold"), width, self.TITLE_LINES)
-        entry = Text("✓ " if article_id in self.marked else "  ", style="bold green")
+        # The mark alone is green: as the Text's base style it had coloured the titles too.
+        entry = Text()
+        entry.append("✓ " if article_id in self.marked else "  ", style="bold green")
         pad = " " * self.INDENT
         for n, line in enumerate(title_text.split("\n")):
             entry.append_text((Text("\n" + pad) if n else Text()) + line)
@@ -194,10 +209,7 @@ class Timeline(Static):
 class RankingTable(DataTable):
     """Ranked hits: mark, rank, score bar, title, source, date, snippet with highlights."""
 
-    DEFAULT_CSS = """
-    RankingTable { border: round $panel; height: 1fr; }
-    RankingTable:focus { border: heavy $accent; border-title-style: bold; }
-    """
+    DEFAULT_CSS = pane_css("RankingTable", "height: 1fr;")
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
     ROW_LINES = 3
 
@@ -311,10 +323,7 @@ class RankingTable(DataTable):
 class TableList(OptionList):
     """The printed tables found in the current articles; Enter goes to the chosen one."""
 
-    DEFAULT_CSS = """
-    TableList { height: auto; max-height: 8; border: round $panel; }
-    TableList:focus { border: heavy $accent; border-title-style: bold; }
-    """
+    DEFAULT_CSS = pane_css("TableList", "height: auto; max-height: 8;")
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
     view: var[View | None] = var(None, always_update=True)
 
@@ -332,10 +341,7 @@ class TablesView(DataTable):
     """A printed table (the innovation-cluster ranking …): ← → move between columns (the
     view scrolls to them), `s` sorts by the column under the cursor, again to reverse."""
 
-    DEFAULT_CSS = """
-    TablesView { border: round $panel; height: 1fr; }
-    TablesView:focus { border: heavy $accent; border-title-style: bold; }
-    """
+    DEFAULT_CSS = pane_css("TablesView", "height: 1fr;")
     BINDINGS: ClassVar[list[BindingType]] = [
         *VIM_KEYS,
         Binding("s", "sort_column", "Sort by this column", id="sort-column"),
@@ -361,8 +367,6 @@ class TablesView(DataTable):
         col = self.cursor_column
         if not self._header or col >= len(self._header):
             return
-        descending = not (self.sorted_by is not None and self.sorted_by == (col, True))
-        self.sorted_by = (col, descending)
 
         def key(cell: object) -> tuple[int, Any]:
             text = str(cell).strip().split(" ")[0] if cell is not None else ""
@@ -373,6 +377,13 @@ class TablesView(DataTable):
 
                 return (1, collation_key(text))
 
+        # First press: numbers high to low, words A to Z (pinyin); again: the other way.
+        numeric = self.row_count > 0 and key(self.get_cell_at(Coordinate(0, col)))[0] == 0
+        if self.sorted_by is not None and self.sorted_by[0] == col:
+            descending = not self.sorted_by[1]
+        else:
+            descending = numeric
+        self.sorted_by = (col, descending)
         self.sort(str(col), key=key, reverse=descending)
         arrow = " ▼" if descending else " ▲"
         for n, h in enumerate(self._header):
@@ -386,10 +397,7 @@ class TablesView(DataTable):
 class EntitySidebar(OptionList):
     """Entities of the current results, grouped by type with counts; Enter filters by one."""
 
-    DEFAULT_CSS = """
-    EntitySidebar { border: round $panel; text-wrap: nowrap; text-overflow: ellipsis; }
-    EntitySidebar:focus { border: heavy $accent; border-title-style: bold; }
-    """
+    DEFAULT_CSS = pane_css("EntitySidebar", "text-wrap: nowrap; text-overflow: ellipsis;")
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
     LIMIT = 25
     view: var[View | None] = var(None, always_update=True)
