@@ -14,6 +14,7 @@ import argparse
 import itertools
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +23,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from gba_tui.corpus.library import load_corpus  # noqa: E402
 from gba_tui.corpus.loader import CorpusError  # noqa: E402
-from gba_tui.stories import group_stories  # noqa: E402
+from gba_tui.search.indexer import update_index  # noqa: E402
+from gba_tui.search.searcher import Library  # noqa: E402
 
 
 def _article_for(note: dict, by_file: dict) -> str | None:
@@ -51,17 +53,21 @@ def main() -> int:
     for a in corpus.articles:
         by_file.setdefault(a.path, []).append(a)
     ids = {n["key"]: _article_for(n, by_file) for n in notes["articles"]}
-    texts = {a.id: a.full_text for a in corpus.articles}
-    started = time.perf_counter()
-    stories = group_stories(texts, order=[a.id for a in corpus.articles])
-    seconds = time.perf_counter() - started
+    # The product's own path: an index built as `gba-tui index` builds it, stories read back.
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        update_index(args.corpus, Path(tmp))
+        seconds = time.perf_counter() - started
+        library = Library(Path(tmp))
+        story_of = {i: s.id for s in library.stories() for i in s.members}
+        groups = len(set(story_of.values()))
+        library.close()
 
     def together(k1: str, k2: str) -> bool:
         a, b = ids.get(k1), ids.get(k2)
         if a is None or b is None:
             return False
-        s = stories.of(a)
-        return s is not None and s == stories.of(b)
+        return a in story_of and story_of.get(a) == story_of.get(b)
 
     same = {frozenset(p) for g in notes["stories"] for p in itertools.combinations(g, 2)}
     found = [p for p in same if together(*p)]
@@ -76,7 +82,7 @@ def main() -> int:
         "different_reports_merged": [list(p) for p in merged_events],
         "missed": sorted(sorted(p) for p in same - set(found)),
         "wrongly_grouped": sorted(sorted(p) for p in grouped - same),
-        "groups": len(stories.groups),
+        "groups": groups,
         "seconds": round(seconds, 3),
     }
     if args.json:
@@ -85,7 +91,7 @@ def main() -> int:
     r, p = figures["recall"], figures["precision"]
     recall = 100 * r["found"] / r["annotated"] if r["annotated"] else 0.0
     precision = 100 * p["right"] / p["grouped"] if p["grouped"] else 100.0
-    print(f"{len(corpus.articles)} articles, {len(stories.groups)} stories, {seconds:.2f} s")
+    print(f"{len(corpus.articles)} articles, {groups} stories, index built in {seconds:.2f} s")
     print(f"recall     {r['found']}/{r['annotated']} same-story pairs  {recall:.1f} %")
     print(f"precision  {p['right']}/{p['grouped']} grouped pairs     {precision:.1f} %")
     print(f"different reports of one event merged: {len(merged_events)}")

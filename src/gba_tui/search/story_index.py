@@ -68,12 +68,18 @@ def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
 # A band key shared by hundreds of articles is boilerplate (a recurring notice, a market
 # table), not a story: its pairs would be most of the work and none of the stories.
 CROWDED = 200
+# Two copies of a story share many bands (an edited copy with a third of its shingles in
+# common shares three of 32 on average); two unrelated articles share one by chance at most.
+MIN_SHARED_BANDS = 2
+# The candidates checked against one article, most shared bands first: a story has a handful
+# of copies, and checking is the costly step.
+MAX_CANDIDATES = 30
 
 
 def _candidates(
     conn: sqlite3.Connection, new_rows: list[int], live: set[int]
 ) -> set[tuple[int, int]]:
-    """Pairs (new row, live row) that share a band key that is not crowded."""
+    """Pairs (new row, live row) that share enough band keys that are not crowded."""
     pairs: set[tuple[int, int]] = set()
     for chunk in _chunks(new_rows):
         rows = json.dumps(chunk)
@@ -85,12 +91,18 @@ def _candidates(
                 (rows, CROWDED),
             )
         }
+        shared: dict[int, dict[int, int]] = {}
         for key, a, b in conn.execute(
             "SELECT a.key, a.row, b.row FROM bands a JOIN bands b ON a.key = b.key"
             " AND a.row != b.row WHERE a.row IN (SELECT value FROM json_each(?))",
             (rows,),
         ):
             if b in live and key not in crowded:
+                counts = shared.setdefault(a, {})
+                counts[b] = counts.get(b, 0) + 1
+        for a, counts in shared.items():
+            best = sorted((-n, b) for b, n in counts.items() if n >= MIN_SHARED_BANDS)
+            for _, b in best[:MAX_CANDIDATES]:
                 pairs.add((min(a, b), max(a, b)))
     return pairs
 
