@@ -330,3 +330,20 @@ def test_new_dateline_opens_a_second_headline_less_report():
     first, second = page(text)
     assert first.byline == ("李卓然",) and second.byline == ("溫嘉儀",)
     assert second.title == "廣州黃埔區昨日舉行生物醫藥產業大會"
+
+
+def test_a_number_wrapped_across_lines_is_found_by_search(tmp_path):
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "page.txt").write_text(_hard_wrapped_page(16, False, "\n"), "utf-8")
+    update_index(pages, tmp_path / "index")
+    library = Library(tmp_path / "index")
+    try:
+        (hit,) = library.search("23.2%").hits
+        assert hit.title == "東莞松山湖引進機械人企業"
+        assert library.search('"增長23.2%"').total == 1
+    finally:
+        library.close()
