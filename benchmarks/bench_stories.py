@@ -33,6 +33,9 @@ from gba_tui.search import indexer  # noqa: E402
 from gba_tui.search.searcher import Library  # noqa: E402
 from gba_tui.text.script import to_simplified, to_traditional  # noqa: E402
 
+PAPERS = ["大公報", "香港文匯報", "香港商報", "南方日報", "澳門日報"]
+NAMES = ["陳明", "李華", "黃志強", "周嘉", "梁詠詩", "何志強"]
+
 
 def make_corpus(folder: Path, n_articles: int, rng: random.Random) -> None:
     sentences, titles = seed_sentences()
@@ -49,6 +52,8 @@ def make_corpus(folder: Path, n_articles: int, rng: random.Random) -> None:
                 "".join(redrawn(rng.choice(sentences)) for _ in range(rng.randint(2, 5)))
                 for _ in range(rng.randint(3, 7))
             ]
+            # A lead's credit, as papers print it, so each headline opens its own article.
+            paras[0] = f"【{rng.choice(PAPERS)}訊】記者{rng.choice(NAMES)}報道：" + paras[0]
             parts.append(f"{rng.choice(titles)}{page_no + k}\n\n" + "\n\n".join(paras))
         path = folder / f"p{page_no // ARTICLES_PER_PAGE:06d}.txt"
         path.write_text("\n\n".join(parts) + "\n", "utf-8")
