@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib.resources import files
 from typing import Literal
 
 from gba_tui.corpus.credits import (
@@ -71,14 +73,6 @@ _LABEL_SIGNS = re.compile(r"[·‧•②③④⑤⑥①⑦⑧⑨]|[A-Za-z]{3,}")
 _RUNS_ON = "，、：:；;「『（(《“‘—-"
 # A wire headline may hold a comma, a question mark, a colon or a dash; never a full stop.
 _HEADLINE_MAX = 56
-
-# Common surnames: an author's name printed alone under a column headline starts with one.
-_SURNAMES = set(
-    "王李張张劉刘陳陈楊杨黃黄趙赵吳吴周徐孫孙馬马朱胡郭何高林羅罗鄭郑梁謝谢宋唐許许韓韩馮冯"
-    "鄧邓曹彭曾蕭萧田董袁潘于蔣蒋蔡余杜葉叶程蘇苏魏呂吕丁任沈姚盧卢姜崔鍾钟譚谭陸陆汪范金石"
-    "廖賈贾夏韋韦付方白鄒邹孟熊秦邱江尹薛閻闫段雷侯龍龙史陶黎賀贺顧顾毛郝龔龚邵萬万錢钱嚴严"
-    "覃武戴莫孔向湯汤倪凌莊庄丘盛"
-)
 
 
 # ---------------------------------------------------------------- paragraphs with provenance
@@ -488,8 +482,24 @@ def _is_label(text: str, longest: int) -> bool:
     return bool(_LABEL_SIGNS.search(text))
 
 
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    """The project's one surname list (entities/surnames.tsv, both scripts, compound surnames
+    too): a columnist's name printed alone under a column's headline starts with one."""
+    text = files("gba_tui.entities").joinpath("surnames.tsv").read_text("utf-8")
+    return frozenset(
+        cell
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+        for cell in line.split("\t")
+        if cell.strip()
+    )
+
+
 def _is_author(text: str) -> bool:
-    return 2 <= len(text) <= 3 and text[0] in _SURNAMES and all(_HAN.match(c) for c in text)
+    if not (2 <= len(text) <= 3 and all(_HAN.match(c) for c in text)):
+        return False
+    return text[0] in _surnames() or text[:2] in _surnames()
 
 
 @dataclass
