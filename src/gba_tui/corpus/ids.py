@@ -43,6 +43,8 @@ def article_id(path: str, ordinal: int) -> str:
 def display_path(path: str) -> str:
     """A path safe to store and print: bytes that were not UTF-8 (surrogate escapes) shown as
     U+FFFD, so JSON, SQLite and Whoosh never meet a lone surrogate."""
-    if not any("\ud800" <= ch <= "\udfff" for ch in path):
+    try:
+        path.encode("utf-8")
         return path
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -247,15 +247,15 @@ class Scan:
     """The corpus as it is now: one os.scandir walk, size and mtime of every page file."""
 
     stats: dict[str, tuple[int, int]]  # stored path → (size, mtime_ns)
-    files: dict[str, Path]
+    files: dict[str, str]  # stored path → the file's path as the file system knows it
 
 
 def scan_corpus(root: Path) -> Scan:
     """Every page file below root with its size and mtime, from one walk (no file is read)."""
     check_corpus(root)
     stats: dict[str, tuple[int, int]] = {}
-    files: dict[str, Path] = {}
-    stack = [(root, "")]
+    files: dict[str, str] = {}
+    stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
@@ -268,7 +268,7 @@ def scan_corpus(root: Path) -> Scan:
                 continue
             try:
                 if entry.is_dir():
-                    stack.append((Path(entry.path), f"{prefix}{name}/"))
+                    stack.append((entry.path, f"{prefix}{name}/"))
                     continue
                 if not name.lower().endswith(PAGE_SUFFIXES):
                     continue
@@ -278,7 +278,7 @@ def scan_corpus(root: Path) -> Scan:
                 stat = (-1, -1)  # a dangling link or a file gone meanwhile: reported when read
             rel = display_path(prefix + name)
             stats[rel] = stat
-            files[rel] = Path(entry.path)
+            files[rel] = entry.path
     order = sorted(stats)
     return Scan({k: stats[k] for k in order}, {k: files[k] for k in order})
 
@@ -474,7 +474,7 @@ def plan_update(corpus: Path, index_dir: Path, rebuild: bool, report: BuildRepor
             kept[rel] = rec
             continue
         try:
-            page, note = read_page_noted(path, corpus)
+            page, note = read_page_noted(Path(path), corpus)
         except ValueError as exc:
             reason = str(exc)
         except OSError as exc:

@@ -217,7 +217,23 @@ class Library:
         return self._universe
 
     def _docs_of_term(self, field: str, term: str) -> set[int]:
-        return {d for d, _ in self._postings(field, term)}
+        """The live documents holding a term: whole blocks of ids at a time (科技 at 10,000
+        articles is 9,000 postings; a Python call for each was most of the lookup)."""
+        out: set[int] = set()
+        with self._lock:
+            for reader, offset in self._leaves:
+                try:
+                    m = reader.postings(field, term)
+                except TermNotFound:
+                    continue
+                if isinstance(m, W3LeafMatcher):
+                    while m.is_active():
+                        m._read_ids()
+                        out.update(map(offset.__add__, m._ids))
+                        m._next_block()
+                else:
+                    out.update(offset + d for d in m.all_ids())
+        return out - self._deleted if self._deleted else out
 
     def _postings(self, field: str, term: str) -> list[tuple[int, float]]:
         """(document, weight) of a term's live postings, a block at a time."""
