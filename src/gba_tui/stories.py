@@ -15,7 +15,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import numpy as np
 
@@ -38,6 +38,7 @@ COPIED_SENTENCE = 0.8  # a sentence is copied when this share of its shingles is
 MIN_CHARS = 80  # a caption-sized text says too little to be called a copy of anything
 
 Level = Literal["reprint", "story"]
+K = TypeVar("K", str, int)
 Change = Literal["same", "added", "cut", "reworded"]
 
 _KEEP = re.compile(r"[\w]", re.UNICODE)
@@ -156,11 +157,14 @@ class Stories:
         return index
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+class UnionFind(Generic[K]):
+    """Groups of things joined pair by pair (stories are unions of their copies' pairs);
+    the smallest key of a group is its root."""
 
-    def find(self, x: str) -> str:
+    def __init__(self) -> None:
+        self.parent: dict[K, K] = {}
+
+    def find(self, x: K) -> K:
         root = self.parent.setdefault(x, x)
         while root != self.parent[root]:
             root = self.parent[root]
@@ -168,10 +172,11 @@ class _Union:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def join(self, a: str, b: str) -> None:
+    def join(self, a: K, b: K) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            low, high = (ra, rb) if ra < rb else (rb, ra)
+            self.parent[high] = low
 
 
 def candidate_pairs(signatures: dict[str, tuple[int, ...]]) -> set[tuple[str, str]]:
@@ -197,7 +202,7 @@ def group_stories(
     """Group articles (id → text) into stories. order: the ids earliest first (by date, then
     page order), which names each story after its earliest copy."""
     sigs = signatures if signatures is not None else {a: signature(t) for a, t in texts.items()}
-    union = _Union()
+    union: UnionFind[str] = UnionFind()
     levels: dict[tuple[str, str], Level] = {}
     for a, b in sorted(candidate_pairs(sigs)):
         found = likeness(texts[a], texts[b]).level

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gba_tui.stories import Level, band_keys, likeness, signature
+from gba_tui.stories import Level, UnionFind, band_keys, likeness, signature
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, row INTEGER NOT NULL);
@@ -40,24 +40,6 @@ def add_bands(conn: sqlite3.Connection, row: int, folded_text: str) -> None:
     """The article's band keys (none for a text too short to be anybody's copy)."""
     keys = band_keys(signature(folded_text, folded=True))
     conn.executemany("INSERT INTO bands(key, row) VALUES (?,?)", ((k, row) for k in keys))
-
-
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        root = self.parent.setdefault(x, x)
-        while root != self.parent[root]:
-            root = self.parent[root]
-        while x != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -137,7 +119,7 @@ def update_stories(
 ) -> None:
     """Write generation gen's story groups (inside the writer's transaction)."""
     live = {r for (r,) in conn.execute("SELECT row FROM docmap WHERE gen = ?", (gen,))}
-    union = _Union()
+    union: UnionFind[int] = UnionFind()
     levels: dict[int, list[Level]] = {}
     if previous is not None:
         for row, head, level in conn.execute(
