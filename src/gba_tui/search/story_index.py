@@ -114,55 +114,69 @@ def _order_keys(conn: sqlite3.Connection, gen: int, rows: Iterable[int]) -> dict
     return keys
 
 
-def update_stories(
-    conn: sqlite3.Connection, gen: int, previous: int | None, new_rows: list[int]
-) -> None:
-    """Write generation gen's story groups (inside the writer's transaction)."""
-    live = {r for (r,) in conn.execute("SELECT row FROM docmap WHERE gen = ?", (gen,))}
-    union: UnionFind[int] = UnionFind()
-    levels: dict[int, list[Level]] = {}
-    if previous is not None:
-        for row, head, level in conn.execute(
-            "SELECT row, head, level FROM story WHERE gen = ?", (previous,)
-        ):
-            if row in live and head in live:
-                union.join(row, head)
-                levels.setdefault(head, []).append(level)
-    pairs = _candidates(conn, [r for r in new_rows if r in live], live)
+def _carry_forward(
+    conn: sqlite3.Connection, previous: int | None, live: set[int], union: UnionFind[int]
+) -> list[tuple[int, Level]]:
+    """The previous generation's groups, for their rows still live: (row, level) joined."""
+    kept: list[tuple[int, Level]] = []
+    if previous is None:
+        return kept
+    for row, head, level in conn.execute(
+        "SELECT row, head, level FROM story WHERE gen = ?", (previous,)
+    ):
+        if row in live and head in live:
+            union.join(row, head)
+            kept.append((row, level))
+    return kept
+
+
+def _confirm(
+    conn: sqlite3.Connection, pairs: set[tuple[int, int]], union: UnionFind[int]
+) -> list[tuple[int, Level]]:
+    """The candidate pairs whose texts are copies of one story, joined: (row, level)."""
     texts = _texts(conn, {r for p in pairs for r in p})
-    found: list[tuple[int, int, Level]] = []
+    found: list[tuple[int, Level]] = []
     for a, b in sorted(pairs):
         level = likeness(texts.get(a, ""), texts.get(b, ""), folded=True).level
         if level is not None:
-            found.append((a, b, level))
             union.join(a, b)
+            found.append((a, level))
+    return found
+
+
+def _group_levels(union: UnionFind[int], links: list[tuple[int, Level]]) -> dict[int, Level]:
+    """A group is a reprint when every link in it is; one edited copy makes it a story."""
+    level_of: dict[int, Level] = {}
+    for row, level in links:
+        root = union.find(row)
+        level_of[root] = "story" if "story" in (level, level_of.get(root)) else "reprint"
+    return level_of
+
+
+def update_stories(
+    conn: sqlite3.Connection, gen: int, previous: int | None, new_rows: list[int]
+) -> None:
+    """Write generation gen's story groups (inside the writer's transaction): the previous
+    generation's, joined by what the new rows' band keys find and their texts confirm."""
+    live = {r for (r,) in conn.execute("SELECT row FROM docmap WHERE gen = ?", (gen,))}
+    union: UnionFind[int] = UnionFind()
+    links = _carry_forward(conn, previous, live, union)
+    links += _confirm(conn, _candidates(conn, [r for r in new_rows if r in live], live), union)
     groups: dict[int, list[int]] = {}
     for row in list(union.parent):
         groups.setdefault(union.find(row), []).append(row)
     groups = {root: rows for root, rows in groups.items() if len(rows) > 1}
     order = _order_keys(conn, gen, [r for rows in groups.values() for r in rows])
-    level_of: dict[int, Level] = {}
-    for a, _b, level in found:
-        root = union.find(a)
-        if level == "story" or level_of.get(root) == "story":
-            level_of[root] = "story"
-        else:
-            level_of[root] = "reprint"
-    for head, old in levels.items():
-        root = union.find(head)
-        if "story" in old:
-            level_of[root] = "story"
-        level_of.setdefault(root, "reprint")
+    level_of = _group_levels(union, links)
+
+    def earliest(rows: list[int]) -> int:
+        return min(rows, key=lambda r: (order.get(r, ("~", 0)), r))
+
     conn.execute("DELETE FROM story WHERE gen = ?", (gen,))
     conn.executemany(
         "INSERT INTO story(gen, row, head, level) VALUES (?,?,?,?)",
         (
-            (
-                gen,
-                row,
-                min(rows, key=lambda r: (order.get(r, ("~", 0)), r)),
-                level_of.get(root, "story"),
-            )
+            (gen, row, earliest(rows), level_of.get(root, "story"))
             for root, rows in groups.items()
             for row in rows
         ),
