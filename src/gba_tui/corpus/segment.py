@@ -330,7 +330,10 @@ def _continues(
     layout: _Layout,
     opening: bool,
 ) -> bool:
-    """Whether line s carries on the paragraph cur (the last line of cur ends mid-sentence)."""
+    """Whether line s carries on the paragraph cur (the last line of cur ends mid-sentence).
+
+    An ordered list of the layout's stop signs, most certain first (complexity 13): split into
+    functions, the order they are tried in, which is the rule, would no longer be read here."""
     if cur.kind not in ("body", "caption", "item", "field"):
         return False
     if kind == "caption" and cur.kind not in ("item", "caption"):
@@ -668,6 +671,54 @@ def _opens_headless_report(u: Unit, current: _Draft) -> bool:
     return u.kind == "body" and current.has_prose and _opens_lead(u.text)
 
 
+def _take_block(
+    units: list[Unit],
+    i: int,
+    blocks: dict[int, int],
+    layout: _Layout,
+    drafts: list[_Draft],
+    boxes: list[tuple[int, int]],
+) -> int:
+    """Place the heading block at i: a section heading, a side box, a new article's headline
+    or a crosshead of the current one. Returns the index after what it took."""
+    u, end = units[i], blocks[i]
+    if u.level > 1 and drafts:
+        # A Markdown section heading: part of the article it sits in, never a new one.
+        drafts[-1].units.extend(range(i, end))
+        return end
+    box_end = None if u.level == 1 else _box_end(units, i, end)
+    if box_end is not None:
+        boxes.append((i, box_end))
+        if not drafts:
+            drafts.append(_Draft(i, Headline()))
+        drafts[-1].units.extend(k for k in range(i, box_end) if units[k].kind != "frame")
+        return box_end
+    headline = parse_headline(units[i:end])
+    opens = not drafts or u.level == 1
+    if opens or _starts_article(units, i, end, headline, drafts[-1], blocks, layout):
+        drafts.append(_Draft(i, headline, list(range(i, end)), has_byline=bool(headline.author)))
+    else:
+        drafts[-1].units.extend(range(i, end))
+    return end
+
+
+def _take_unit(
+    units: list[Unit], i: int, drafts: list[_Draft], boxes: list[tuple[int, int]]
+) -> None:
+    """Add a text unit to the current article (a new dateline opens a headline-less one)."""
+    u = units[i]
+    if not drafts or _opens_headless_report(u, drafts[-1]):
+        drafts.append(_Draft(i, Headline()))
+    d = drafts[-1]
+    d.units.append(i)
+    if u.kind == "byline" and not _in_box(i, boxes):
+        d.has_byline = True
+    if u.kind == "body" and _opens_lead(u.text):
+        d.has_byline = d.has_lead = True
+    if _is_prose(u) or (u.kind == "body" and len(u.text) >= 40):
+        d.has_prose = True
+
+
 def _cut_drafts(units: list[Unit], lines: list[str]) -> tuple[list[_Draft], list[tuple[int, int]]]:
     """The page's units grouped into articles, and the spans of units that are side boxes."""
     layout = _Layout.of(lines)
@@ -676,49 +727,13 @@ def _cut_drafts(units: list[Unit], lines: list[str]) -> tuple[list[_Draft], list
     blocks = _blocks(units)
     i = 0
     while i < len(units):
-        u = units[i]
-        if u.kind == "frame":
+        if units[i].kind == "frame":
             i += 1
-            continue
-        if i in blocks:
-            end = blocks[i]
-            if u.level > 1 and drafts:
-                # A Markdown section heading: part of the article it sits in, never a new one.
-                drafts[-1].units.extend(range(i, end))
-                i = end
-                continue
-            box_end = None if u.level == 1 else _box_end(units, i, end)
-            if box_end is not None:
-                boxes.append((i, box_end))
-                if not drafts:
-                    drafts.append(_Draft(i, Headline()))
-                drafts[-1].units.extend(k for k in range(i, box_end) if units[k].kind != "frame")
-                i = box_end
-                continue
-            headline = parse_headline(units[i:end])
-            if (
-                not drafts
-                or u.level == 1
-                or _starts_article(units, i, end, headline, drafts[-1], blocks, layout)
-            ):
-                drafts.append(
-                    _Draft(i, headline, list(range(i, end)), has_byline=bool(headline.author))
-                )
-            else:
-                drafts[-1].units.extend(range(i, end))
-            i = end
-            continue
-        if not drafts or _opens_headless_report(u, drafts[-1]):
-            drafts.append(_Draft(i, Headline()))
-        d = drafts[-1]
-        d.units.append(i)
-        if u.kind == "byline" and not _in_box(i, boxes):
-            d.has_byline = True
-        if u.kind == "body" and _opens_lead(u.text):
-            d.has_byline = d.has_lead = True
-        if _is_prose(u) or (u.kind == "body" and len(u.text) >= 40):
-            d.has_prose = True
-        i += 1
+        elif i in blocks:
+            i = _take_block(units, i, blocks, layout, drafts, boxes)
+        else:
+            _take_unit(units, i, drafts, boxes)
+            i += 1
     return drafts, boxes
 
 
