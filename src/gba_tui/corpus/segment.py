@@ -596,6 +596,17 @@ def _is_prose(u: Unit) -> bool:
     return u.kind == "body" and (len(u.text) >= 150 or _opens_lead(u.text))
 
 
+def _opens_next_article(units: list[Unit], j: int) -> bool:
+    """A lead, or a byline under a headline: not a box's line (a box's own credit, such as
+    記者 X 整理, closes the box and is followed by no text of its own)."""
+    u = units[j]
+    if u.kind == "body":
+        return _opens_lead(u.text)
+    if u.kind in ("byline", "webhead"):
+        return j > 0 and units[j - 1].kind == "heading"
+    return False
+
+
 def _box_end(units: list[Unit], start: int, end_of_block: int) -> int | None:
     """If the heading block at start opens a side box, the index just past the box."""
     j = end_of_block
@@ -619,6 +630,11 @@ def _box_end(units: list[Unit], start: int, end_of_block: int) -> int | None:
             boxy = True
         elif u.kind == "byline" and not boxy:
             return None
+        elif _opens_next_article(units, j):
+            # A lead, or a headline's byline, after the box's lines belongs to the next
+            # article, and so does the headline above it.
+            j = last_heading if last_heading is not None and last_heading > end_of_block else j
+            break
         j += 1
     return j if boxy else None
 
