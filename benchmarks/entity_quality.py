@@ -95,19 +95,21 @@ def read_gold(path: Path) -> Gold:
 
 
 def articles_by_key(corpus_dir: Path, pages_json: Path) -> tuple[dict[str, list[Article]], dict]:
-    """The corpus articles (as this branch cuts them) overlapping each annotated line range."""
+    """Each annotated article as this branch cuts it: the annotated line range alone, read and
+    segmented as a page of its own, so a neighbour the segmenter might join is not scored."""
+    from gba_tui.corpus.loader import read_page
+    from gba_tui.corpus.model import Page
+    from gba_tui.corpus.segment import segment_page
+
     meta = {a["key"]: a for a in json.loads(pages_json.read_text("utf-8"))["articles"]}
-    corpus = load_corpus(corpus_dir)
-    by_path: dict[str, list[Article]] = defaultdict(list)
-    for a in corpus.articles:
-        by_path[a.path].append(a)
     out = {}
     for key, m in meta.items():
-        out[key] = [
-            a
-            for a in by_path.get(m["file"], ())
-            if a.line_start <= m["line_end"] and a.line_end >= m["line_start"]
-        ]
+        path = corpus_dir / m["file"]
+        if not path.exists():
+            continue
+        page = read_page(path, corpus_dir)
+        lines = page.text.split("\n")[m["line_start"] - 1 : m["line_end"]]
+        out[key] = list(segment_page(Page(page.path, "\n".join(lines), page.encoding, key)))
     return out, meta
 
 

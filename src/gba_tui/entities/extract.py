@@ -108,6 +108,11 @@ def _speech_matcher() -> _Matcher:
 
 
 @lru_cache(maxsize=1)
+def _one_char_cues() -> frozenset[str]:
+    return frozenset(w for w in lexicon.words("speech") | lexicon.words("follow") if len(w) == 1)
+
+
+@lru_cache(maxsize=1)
 def _name_enders() -> frozenset[str]:
     """Words that may follow a name: speech and follow cues, and titles (張翔教授)."""
     return lexicon.words("speech") | lexicon.words("follow") | frozenset(lexicon.titles())
@@ -158,13 +163,16 @@ def _suffix_end_re() -> re.Pattern[str]:
     return re.compile("[" + "".join(_suffix_ends()) + "]")
 
 
-def _words(low: str, cuts: set[int]) -> list[str]:
+def _segment(low: str) -> list[str]:
+    with _segmenter_lock:
+        return _segmenter().cut(low, True)  # type: ignore[no-any-return]
+
+
+def _split_words(words: list[str], low: str, cuts: set[int]) -> list[str]:
     """The segmenter's words, split again where a title begins or ends (it glues 局 to 局長)
     and after a one-character suffix its guesswork glued to the next word (局將). Words, not
     tags: tagging the whole text costs more than the rest of extraction, and only the few
     words before an organisation's suffix need a tag (looked up in the dictionary)."""
-    with _segmenter_lock:
-        words: list[str] = _segmenter().cut(low, True)
     starts = [0, *accumulate(map(len, words))]
     bounds = set(starts)
     need = cuts - bounds
@@ -193,6 +201,13 @@ def _words(low: str, cuts: set[int]) -> list[str]:
             out.append(w[last:c])
             last = c
     return out
+
+
+def _inside_org_word(words: list[str], starts: list[int], s: int, e: int) -> bool:
+    """Is the title s..e inside a word that names a body (委員 in 委員會)?"""
+    i = bisect_right(starts, e - 1) - 1
+    w = words[i] if 0 <= i < len(words) else ""
+    return starts[i] + len(w) > e and _org_suffix(w) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -238,18 +253,24 @@ class _Article:
         self.article = article
         self.text = article.full_text
         self.low = folded_text.lower()
+        words = _segment(self.low)
+        starts = [0, *accumulate(map(len, words))]
         self.titles = [
             (s, e, t)
             for s, e, t in _leftmost_longest(_title_matcher().find(self.low))
-            if _latin_bounded(self.low, s, e)
+            if _latin_bounded(self.low, s, e) and not _inside_org_word(words, starts, s, e)
         ]
         cuts = {s for s, _, _ in self.titles} | {e for _, e, _ in self.titles}
-        self.words = _words(self.low, cuts)
+        self.words = _split_words(words, self.low, cuts)
         self.starts = [0, *accumulate(map(len, self.words))]
         self.bounds = set(self.starts)
+        self.in_title = bytearray(len(self.low))
+        for s, e, _ in self.titles:
+            self.in_title[s:e] = b"\x01" * (e - s)
         self.entities: dict[tuple[str, str], _Draft] = {}
         self.claimed = bytearray(len(self.low))
-        self.ends: dict[int, _Draft] = {}  # mention end → the org or place ending there
+        self.ends: dict[int, _Draft] = {}
+        self.place_starts: set[int] = set()  # mention end → the org or place ending there
 
     def words_ending(self, chars: re.Pattern[str]) -> list[int]:
         """Indexes of the words whose last character `chars` matches."""
@@ -291,6 +312,8 @@ class _Article:
             self.claimed[s:e] = b"\x01" * (e - s)
             if d.type in ("org", "place"):
                 self.ends[e] = d
+            if d.type == "place":
+                self.place_starts.add(s)
 
 
 def _latin_bounded(low: str, s: int, e: int) -> bool:
@@ -308,8 +331,9 @@ def extract_entities(article: Article, folded: str | None = None) -> list[Entity
     """The people, organisations, places and policies one article names. `folded` is
     fold_script(article.full_text) when the caller has it already."""
     a = _Article(article, fold_script(article.full_text) if folded is None else folded)
-    _gazetteer_matches(a)
     _policies(a)
+    _gazetteer_matches(a)
+    _principles(a)
     _organisations(a)
     _places(a)
     _people(a)
@@ -332,6 +356,8 @@ def _gazetteer_matches(a: _Article) -> None:
             continue
         if entry.type == "place" and re.match(r"[商日晚]?[报報]", a.low[e : e + 2]):
             continue  # 北京商報 names a paper, not a place
+        if not a.free(s, e):
+            continue  # inside a policy's 《title》: 《前海方案》 is not a mention of 前海
         found.append((s, e, entry))
     for s, e, entry in _leftmost_longest(found):
         assert isinstance(entry, GazetteerEntry)
@@ -374,11 +400,22 @@ def _policies(a: _Article) -> None:
         full_titles.append(a.add(inner, etype, span))
 
 
+_PRINCIPLE = re.compile(r"[「“\"]([\u4e00-\u9fff]{2,10})[」”\"](?=原则|方针|政策|理念|战略|方略)")
+
+
+def _principles(a: _Article) -> None:
+    """「愛國者治港」原則, “一國兩制”方針: a quoted phrase named as a principle or policy."""
+    for m in _PRINCIPLE.finditer(a.low):
+        if a.free(m.start(1), m.end(1)):
+            a.add(a.text[m.start(1) : m.end(1)], "policy", (m.start(1), m.end(1)))
+
+
 # ---------------------------------------------------------------- organisations
 
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrfg", "nrt", "j", "eng"}
 _NAME_PART_TAGS = _PROPER_TAGS | {"n", "vn", "v", "l", "a", "b", "an", "nl", "ng", "x", "i"}
 _JOINERS = {"及", "和", "与"}
+_JOIN_TAGS = {"n", "vn", "v", "l"}
 _ORG_MAX = 16
 
 
@@ -405,12 +442,15 @@ def _organisations(a: _Article) -> None:
     for i in a.words_ending(_suffix_end_re()):
         tok = a.token(i)
         found = _org_suffix(tok.word)
-        if found is None or tok.word in not_org:
+        if found is None or _ordinary_tail(tok.word):
             continue
+        if _continues(a, i, found[0]):
+            continue  # 中心城市: the suffix starts a longer word
         kind = found[1]
         j = _reach_back(a, i, kind)
         while j < i and (
             a.words[j] in lexicon.words("generic-head")
+            or a.words[j] in lexicon.words("kind-noun")
             or a.words[j] in _JOINERS
             or a.words[j] in lexicon.words("org-stop")
         ):
@@ -420,8 +460,12 @@ def _organisations(a: _Article) -> None:
         cand = a.low[start:end]
         if kind != "whole" and (len(cand) < 3 or cand in not_org):
             continue
-        if kind == "named" and not _names_something(parts):
+        if kind == "named" and not (_names_something(parts) or len(parts) >= 3):
             continue
+        if len(parts) > 1 and parts[-2].word in lexicon.words("kind-noun"):
+            continue  # 內地城市政府, 住宅社區及政府: a kind of body
+        if any(a.in_title[start:end]):
+            continue  # 政務司 in 政務司司長: part of a title
         candidates.append((start, end, cand))
     for start, end, _ in _leftmost_longest(candidates):
         # A gazetteer name inside the candidate (中山大學 in 中山大學區域開放與合作研究院) is
@@ -443,22 +487,46 @@ def _legal_form(name: str) -> str:
     return next((f for f in _LEGAL_FORMS if name.endswith(f) and len(name) > len(f)), "")
 
 
+def _ordinary_tail(word: str) -> bool:
+    """布局, 總體布局, 部署: a word ending like a body that is an ordinary word."""
+    not_org, suffixes = lexicon.words("not-org"), lexicon.org_suffixes()
+    return any(
+        word[-n:] in not_org and word[-n:] not in suffixes for n in range(2, min(len(word), 4) + 1)
+    )
+
+
+def _continues(a: _Article, i: int, suffix: str) -> bool:
+    nxt = a.words[i + 1] if i + 1 < len(a.words) else ""
+    if not nxt or a.in_title[a.starts[i + 1]]:
+        return False  # 深圳市委書記: a title follows the body
+    return bool(_dictionary_tag(suffix + nxt))
+
+
 def _reach_back(a: _Article, i: int, kind: str) -> int:
     """The first token of the name ending with tokens[i]: back over name-like words (國家/知識
     產權/局), one 及/和/與 between two of them (創新科技及工業局), never over a predicate verb,
     a particle, a number or punctuation."""
-    stop = lexicon.words("org-stop")
+    stop = lexicon.words("org-stop") | lexicon.words("speech")
     j, joined = i, False
     end = a.starts[i + 1]
     while j > 0:
         t = a.token(j - 1)
+        if (
+            t.word in (")", "）")
+            and j >= 3
+            and a.words[j - 3] in ("(", "（")
+            and a.token(j - 2).tag == "ns"
+            and end - a.starts[j - 3] <= _ORG_MAX
+        ):
+            j -= 3  # 飛力達物流(深圳)有限公司: a place in brackets inside a company's name
+            continue
         if end - t.start > _ORG_MAX or not _HAN.fullmatch(t.word[0]):
             break
         if t.word in _JOINERS and not joined and j - 1 > 0 and kind == "gov":
             left = a.token(j - 2)
             # Only common nouns join (商務及經濟發展局); 科技部及工信部 are two bodies, and
             # 大灣區與歐亞經濟聯盟 a place and a body.
-            if _org_suffix(left.word) or left.tag not in ("n", "vn", "l") or len(left.word) < 2:
+            if _org_suffix(left.word) or left.tag not in _JOIN_TAGS or len(left.word) < 2:
                 break
             joined = True
             j -= 1
@@ -514,12 +582,35 @@ _PLACE_END_RE = re.compile("[省市县区镇乡村]")
 def _places(a: _Article) -> None:
     """Towns and districts the gazetteer lacks: a word the segmenter tags as a place, ending
     like one (…鎮, …區)."""
+    _parks(a)
+    tails = lexicon.words("not-place-tail")
     for i in a.words_ending(_PLACE_END_RE):
         t = a.token(i)
-        if len(t.word) < 3 or t.tag != "ns":
+        if len(t.word) < 3 or t.tag != "ns" or t.word[-2:] in tails:
             continue
         if a.free(t.start, t.end) and t.word not in lexicon.words("not-org"):
             a.add(a.text[t.start : t.end], "place", (t.start, t.end))
+
+
+_PARK = re.compile("园区|科学城|片区")
+
+
+def _parks(a: _Article) -> None:
+    """深圳園區, 河套香港園區: places named by the places before 園區 (and 科學城, 片區)."""
+    for m in _PARK.finditer(a.low):
+        start = m.start()
+        while (d := a.ends.get(start)) is not None and d.type == "place":
+            s0 = next(s for s, e in d.mentions if e == start)
+            if start - s0 > 3 and start != m.start():
+                break  # 港深創科園 河套香港園區: a long name before is another place
+            start = s0
+        if start == m.start() or not a.free(m.start(), m.end()):
+            continue
+        for d in list(a.entities.values()):
+            if d.type == "place":
+                d.mentions[:] = [(s, e) for s, e in d.mentions if e <= start or s >= m.end()]
+        a.claimed[start : m.end()] = bytes(m.end() - start)
+        a.add(a.text[start : m.end()], "place", (start, m.end()))
 
 
 # ---------------------------------------------------------------- people
@@ -553,6 +644,9 @@ def _people(a: _Article) -> None:
     for span in _photo_credits(a):
         note(*span, title="攝影")
         spans.append(span)
+    for span in _credited_reporters(a):
+        note(*span, title="記者")
+        spans.append(span)
     for span in _listed_names(a, spans):
         note(*span)
     for span in _name_lists(a):
@@ -578,14 +672,15 @@ def _name_lengths(low: str, p: int) -> list[tuple[int, int]]:
     if low[p : p + 2] in sn.compound:
         return [(4, 2), (3, 2)]
     if low[p : p + 1] in sn.single:
+        if low[p + 1 : p + 2] in sn.single:
+            # 林鄭月娥, 陳方安生: a married name, the husband's surname before her own.
+            return [(4, 1), (3, 1), (2, 1)]
         return [(3, 1), (2, 1)]
     return []
 
 
 _NOT_GIVEN = set(
-    fold_script(
-        "的了是在和與及等也都就將已對向於為被把說稱表指認強則又還亦今昨曾正這那其該各每此之"
-    )
+    fold_script("的了是在和與及等也都就將已對向於為被把說稱則又還亦今昨曾這那其該各每此之")
 )
 
 
@@ -598,11 +693,19 @@ def _name_shaped(a: _Article, s: int, e: int, surname: int, strong: bool = False
     and a speech verb after, where a name the dictionary knows as a place (高松) is still a
     name."""
     cand = a.low[s:e]
-    if not all(_is_han(ch) for ch in cand) or set(cand[surname:]) & _NOT_GIVEN:
+    if not all(_is_han(ch) for ch in cand):
         return False
+    closed = a.low[e : e + 1] in (")", "）", "、")
+    if set(cand[surname:-1]) & _NOT_GIVEN or (cand[-1] in _NOT_GIVEN and not closed):
+        return False  # 張翔和教授; but (記者魏華都) is a name
+    if len(cand) > 2 and cand[-1] in _one_char_cues() and not closed:
+        return False  # 藍凌志指, 陳鐸攝: the verb after the name
     if cand in lexicon.words("not-name") or cand in _name_enders():
         return False
-    if any(cand[k:] in _name_enders() for k in range(surname, len(cand))):
+    if any(
+        cand[k:] in lexicon.titles() or (len(cand) - k > 1 and cand[k:] in _name_enders())
+        for k in range(surname, len(cand))
+    ):
         return False  # 陳先生, 李教授: a title, not a given name
     if not _free_for_name(a, s, e, surname):
         return False
@@ -637,6 +740,8 @@ def _ends_name(a: _Article, q: int) -> bool:
     """Can a name end just before q: at punctuation, the end, or a cue word."""
     if q >= len(a.low) or not _is_han(a.low[q]):
         return True
+    if q in a.place_starts and re.match(_REPORTED, a.low[q : q + 12]):
+        return True  # 記者黃寶儀廣州報道: the city the report was filed from
     enders = _name_enders()
     return any(a.low[q : q + k] in enders for k in range(1, 6))
 
@@ -708,6 +813,7 @@ def _name_before(a: _Article, q: int, starts=None) -> Span | None:  # type: igno
     return None
 
 
+_REPORTED = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:报道|报导|电|讯)")
 _SKIP_AFTER_TITLE = re.compile(r"[ \t:：/／]*(?:[（(][^（()）\n]{1,12}[）)][ \t]*)?")
 
 
@@ -727,20 +833,75 @@ def _titled_names(a: _Article) -> Iterator[tuple[Span, str, str]]:
             yield span, title.printed, aff
             continue
         if title.after:
-            span = _name_before(
-                a, ts, lambda s: s == 0 or not _is_han(a.low[s - 1]) or a.low[s - 1] in "、"
-            )
+            span = _name_before_title(a, ts)
             if span:
                 yield span, title.printed, aff
+
+
+def _name_before_title(a: _Article, ts: int) -> Span | None:
+    """習近平總書記: a name after a clause break, or anywhere when the dictionary knows it."""
+    return _name_before(
+        a,
+        ts,
+        lambda s: (
+            s == 0
+            or not _is_han(a.low[s - 1])
+            or a.low[s - 1] in "、"
+            or _dictionary_tag(a.low[s:ts]).startswith("nr")
+        ),
+    )
 
 
 def _speakers(a: _Article) -> Iterator[Span]:
     """李家超表示, 」陳茂波說: a name right after a clause break and right before a verb of
     saying or of an official's doing."""
     for vs, _, _ in _speech_matcher().find(a.low):
-        span = _name_before(a, vs)
+        # 來自香港的李柏亨講述: after 的 too, since a verb of saying follows.
+        span = _name_before(
+            a, vs, lambda s: s == 0 or not _is_han(a.low[s - 1]) or a.low[s - 1] == "的"
+        )
         if span:
             yield span
+
+
+_CREDIT_END = re.compile(r"[)）]")
+_FILED_FROM = re.compile(r"(?:报道|报导|电|讯)$")
+
+
+def _credited_reporters(a: _Article) -> Iterator[Span]:
+    """(新華社記者陸蕓張一弛), (大公報記者盧靜怡、黃寶儀廣州報道): the names between a press
+    title and the closing bracket of a credit, run together once the spaces are dropped."""
+    for _, te, title in a.titles:
+        assert isinstance(title, lexicon.Title)
+        if title.kind != "press":
+            continue
+        close = _CREDIT_END.search(a.low, te, te + 24)
+        if close is None:
+            continue
+        end = close.start()
+        filed = _FILED_FROM.search(a.low, te, end)
+        if filed:
+            # 黃寶儀廣州報道: the names end where the city the report was filed from begins.
+            end = max((p for p in a.place_starts if te < p < filed.end()), default=filed.start())
+        inner = a.low[te:end]
+        pos = te
+        for chunk in re.split(r"([、 ])", inner):
+            if chunk and chunk not in "、 ":
+                names = _split_names(a, pos, pos + len(chunk))
+                yield from names or ()
+            pos += len(chunk)
+
+
+def _split_names(a: _Article, s: int, e: int) -> list[Span] | None:
+    """s..e read as names one after another (陸蕓張一弛 → 陸蕓, 張一弛), or None."""
+    if s == e:
+        return []
+    for length, surname in _name_lengths(a.low, s):
+        if s + length <= e and _name_shaped(a, s, s + length, surname):
+            rest = _split_names(a, s + length, e)
+            if rest is not None:
+                return [(s, s + length), *rest]
+    return None
 
 
 def _photo_credits(a: _Article) -> Iterator[Span]:
