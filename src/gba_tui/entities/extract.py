@@ -882,7 +882,18 @@ def _credited_reporters(a: _Article) -> Iterator[Span]:
         filed = _FILED_FROM.search(a.low, te, end)
         if filed:
             # 黃寶儀廣州報道: the names end where the city the report was filed from begins.
-            end = max((p for p in a.place_starts if te < p < filed.end()), default=filed.start())
+            end = filed.start()
+            end = (
+                next(
+                    (
+                        ps
+                        for ps, pe, entry in _gazetteer_matcher().find(a.low[te:end])
+                        if pe == end - te and getattr(entry, "type", "") == "place"
+                    ),
+                    end - te,
+                )
+                + te
+            )
         inner = a.low[te:end]
         pos = te
         for chunk in re.split(r"([、 ])", inner):
