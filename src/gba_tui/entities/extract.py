@@ -424,6 +424,7 @@ def _suffix_ends() -> frozenset[str]:
     return frozenset(s[-1] for s in lexicon.org_suffixes())
 
 
+@lru_cache(maxsize=16384)
 def _org_suffix(word: str) -> tuple[str, str] | None:
     """The longest organisation suffix `word` ends with, and its kind."""
     if word[-1] not in _suffix_ends():
@@ -487,6 +488,7 @@ def _legal_form(name: str) -> str:
     return next((f for f in _LEGAL_FORMS if name.endswith(f) and len(name) > len(f)), "")
 
 
+@lru_cache(maxsize=16384)
 def _ordinary_tail(word: str) -> bool:
     """布局, 總體布局, 部署: a word ending like a body that is an ordinary word."""
     not_org, suffixes = lexicon.words("not-org"), lexicon.org_suffixes()
@@ -562,16 +564,19 @@ def _straddles(a: _Article, start: int, end: int) -> bool:
 def _merge_tails(a: _Article) -> None:
     """創科局 … 創新科技及工業局: a body named again by the tail of its full name (科技創新局
     after 深圳市科技創新局) is the same body."""
-    orgs = sorted((d for (t, _), d in a.entities.items() if t == "org"), key=lambda d: -len(d.key))
-    for short in orgs:
-        for full in orgs:
-            if len(full.key) > len(short.key) >= 3 and full.key.endswith(short.key):
-                full.aliases.add(short.name)
-                for span in short.mentions:
-                    if span not in full.mentions:
-                        full.mentions.append(span)
-                short.mentions.clear()
-                break
+    orgs = {d.key: d for (t, _), d in a.entities.items() if t == "org"}
+    # Longest first, so a tail joins the longest name it ends (one pass over each name's tails,
+    # not a comparison of every pair).
+    for full in sorted(orgs.values(), key=lambda d: -len(d.key)):
+        if not full.mentions:
+            continue
+        for n in range(3, len(full.key)):
+            short = orgs.get(full.key[-n:])
+            if short is None or short is full or not short.mentions:
+                continue
+            full.aliases.add(short.name)
+            full.mentions.extend(m for m in short.mentions if m not in full.mentions)
+            short.mentions.clear()
 
 
 # ---------------------------------------------------------------- places
