@@ -345,22 +345,24 @@ def extract_entities(article: Article, folded: str | None = None) -> list[Entity
 # ---------------------------------------------------------------- gazetteer
 
 
+_PAPER_AFTER = re.compile(r"[商日晚]?[报報]")
+
+
 def _gazetteer_matches(a: _Article) -> None:
-    found = []
-    for s, e, entry in _gazetteer_matcher().find(a.low):
-        assert isinstance(entry, GazetteerEntry)
-        if not _latin_bounded(a.low, s, e):
-            continue
-        # A short name counts only as a word of the sentence: 中大 is not in 集中大量.
-        if e - s < 4 and not a.bounded(s, e):
-            continue
-        if entry.type == "place" and re.match(r"[商日晚]?[报報]", a.low[e : e + 2]):
-            continue  # 北京商報 names a paper, not a place
-        if not a.free(s, e):
-            continue  # inside a policy's 《title》: 《前海方案》 is not a mention of 前海
-        found.append((s, e, entry))
+    low, bounds, claimed = a.low, a.bounds, a.claimed
+    found = [
+        (s, e, entry)
+        for s, e, entry in _gazetteer_matcher().find(low)
+        # A short name counts only as a word of the sentence: 中大 is not in 集中大量. Nothing
+        # inside a policy's 《title》 either: 《前海方案》 is not a mention of 前海.
+        if (e - s >= 4 or (s in bounds and e in bounds))
+        and not any(claimed[s:e])
+        and _latin_bounded(low, s, e)
+    ]
     for s, e, entry in _leftmost_longest(found):
         assert isinstance(entry, GazetteerEntry)
+        if entry.type == "place" and _PAPER_AFTER.match(low, e):
+            continue  # 北京商報 names a paper, not a place
         a.add(entry.name, entry.type, (s, e), canonical=True)
 
 
@@ -473,12 +475,26 @@ def _organisations(a: _Article) -> None:
         # fine; one that straddles its edge means the candidate is cut wrong.
         if _straddles(a, start, end):
             continue
+        start = _after_government(a, start, end)
+        if end - start < 3:
+            continue
         known = a.ends.get(end - len(_legal_form(a.low[start:end])))
         # 他山科技有限公司 is 他山科技 with its legal form.
         if known is not None and known.type == "org" and any(s == start for s, _ in known.mentions):
             a.mention(known, (start, end))
             continue
         a.add(a.text[start:end], "org", (start, end))
+
+
+def _after_government(a: _Article, start: int, end: int) -> int:
+    """香港特區政府保安局 names two bodies, the government and its bureau: a body's name starts
+    after a government named before it."""
+    for p in range(end - 1, start, -1):
+        d = a.ends.get(p)
+        if d is not None and d.type == "org" and d.key.endswith("政府"):
+            rest = _org_suffix(a.low[p:end])
+            return p if rest is not None and rest[1] == "gov" else start
+    return start
 
 
 _LEGAL_FORMS = tuple(folded(f) for f in ("股份有限公司", "有限責任公司", "有限公司", "公司"))
@@ -562,21 +578,24 @@ def _straddles(a: _Article, start: int, end: int) -> bool:
 
 
 def _merge_tails(a: _Article) -> None:
-    """創科局 … 創新科技及工業局: a body named again by the tail of its full name (科技創新局
-    after 深圳市科技創新局) is the same body."""
-    orgs = {d.key: d for (t, _), d in a.entities.items() if t == "org"}
-    # Longest first, so a tail joins the longest name it ends (one pass over each name's tails,
-    # not a comparison of every pair).
-    for full in sorted(orgs.values(), key=lambda d: -len(d.key)):
-        if not full.mentions:
-            continue
-        for n in range(3, len(full.key)):
-            short = orgs.get(full.key[-n:])
-            if short is None or short is full or not short.mentions:
+    """創科局 … 創新科技及工業局: a body or place named again by the tail of its full name or
+    of another name it goes by (科技創新局 after 深圳市科技創新局, 香港園區 after 河套深港科技
+    創新合作區香港園區) is the same one."""
+    for etype in ("org", "place"):
+        by_key = {d.key: d for (t, _), d in a.entities.items() if t == etype}
+        # Longest first, so a tail joins the longest name it ends: one pass over each name's
+        # tails, not a comparison of every pair.
+        for full in sorted(by_key.values(), key=lambda d: -len(d.key)):
+            if not full.mentions:
                 continue
-            full.aliases.add(short.name)
-            full.mentions.extend(m for m in short.mentions if m not in full.mentions)
-            short.mentions.clear()
+            for form in {full.key, *map(_key, full.aliases)}:
+                for n in range(3, len(form)):
+                    short = by_key.get(form[-n:])
+                    if short is None or short is full or not short.mentions:
+                        continue
+                    full.aliases.add(short.name)
+                    full.mentions.extend(m for m in short.mentions if m not in full.mentions)
+                    short.mentions.clear()
 
 
 # ---------------------------------------------------------------- places
