@@ -463,7 +463,7 @@ def _organisations(a: _Article) -> None:
         cand = a.low[start:end]
         if kind != "whole" and (len(cand) < 3 or cand in not_org):
             continue
-        if kind == "named" and not (_names_something(parts) or len(parts) >= 3):
+        if kind == "named" and not _names_something(parts):
             continue
         if len(parts) > 1 and parts[-2].word in lexicon.words("kind-noun"):
             continue  # 內地城市政府, 住宅社區及政府: a kind of body
@@ -562,10 +562,19 @@ def _names_something(parts: list[_Token]) -> bool:
     organisation, a word the dictionary does not know (他山, 智平方), or Latin letters."""
     if len(parts) == 1:
         return _dictionary_tag(parts[0].word) == "nt"
+    head = parts[:-1]
+    if parts[0].word[0] in _FUNCTION_CHARS or any(p.tag == "v" for p in head):
+        return False  # 已達中型公司, 馬揚展示公司: a clause, not a name
     return any(
-        p.tag in _PROPER_TAGS or not _dictionary_tag(p.word) or not _HAN.match(p.word)
-        for p in parts[:-1]
+        p.tag in _PROPER_TAGS
+        or not _dictionary_tag(p.word)
+        or not _HAN.match(p.word)
+        or _org_suffix(p.word) is not None  # 中央財經委員會辦公室: the office of a body
+        for p in head
     )
+
+
+_FUNCTION_CHARS = set(fold_script("已在並也都就將對向於為被把與和及等的了是又還更亦"))
 
 
 def _straddles(a: _Article, start: int, end: int) -> bool:

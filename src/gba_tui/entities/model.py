@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -59,3 +60,29 @@ class Entity:
             d.get("title", ""),
             d.get("affiliation", ""),
         )
+
+
+class EntitiesByArticle(Mapping[str, tuple[Entity, ...]]):
+    """Article id → its entities, made into Entity records the first time each article is
+    asked for: at 10,000 articles the index holds about 200,000 entity records, and building
+    them all when the index opens would cost the start-up about half a second."""
+
+    def __init__(self, records: dict[str, Sequence[dict[str, Any]]]) -> None:
+        self._records = records
+        self._made: dict[str, tuple[Entity, ...]] = {}
+
+    def __getitem__(self, article_id: str) -> tuple[Entity, ...]:
+        made = self._made.get(article_id)
+        if made is None:
+            made = tuple(map(Entity.from_json, self._records[article_id]))
+            self._made[article_id] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._records

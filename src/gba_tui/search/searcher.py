@@ -15,7 +15,7 @@ from whoosh.query.compound import DefaultOr
 from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
-from gba_tui.entities.model import Entity
+from gba_tui.entities.model import EntitiesByArticle, Entity
 from gba_tui.search.indexer import IndexDamaged, read_manifest, read_store
 from gba_tui.search.matching import FoldedTexts, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words
@@ -169,9 +169,9 @@ class Library:
                 article_from_dict(records[i]["article"]) for i in order
             )
             self._folded: list[dict[str, str]] = [records[i]["folded"] for i in order]
-            self.entities_of: dict[str, tuple[Entity, ...]] = {
-                i: tuple(map(Entity.from_json, records[i].get("entities", ()))) for i in order
-            }
+            self.entities_of = EntitiesByArticle(
+                {i: records[i].get("entities", ()) for i in order}
+            )
             self._order = {aid: n for n, aid in enumerate(order)}
             # Whoosh numbers documents itself; map its numbers to our order once.
             self._index_of_docnum: dict[int, int] = {}
