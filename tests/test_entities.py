@@ -231,6 +231,6 @@ def test_data_files_are_well_formed():
     sn = lexicon.surnames()
     assert {"陈", "欧阳", "司徒"} <= sn.single | sn.compound
     assert all(len(t) >= 2 for t in lexicon.titles())
-    assert set(lexicon.org_suffixes().values()) <= {"gov", "named", "whole"}
+    assert set(lexicon.org_suffixes().values()) <= {"gov", "named", "firm", "whole"}
     places = [e for e in gazetteer() if e.type == "place"]
     assert len(places) > 3000  # provinces, cities, districts, countries, world cities

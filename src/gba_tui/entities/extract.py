@@ -461,10 +461,12 @@ def _organisations(a: _Article) -> None:
         parts = [a.token(k) for k in range(j, i + 1)]
         start, end = parts[0].start, tok.end
         cand = a.low[start:end]
-        if kind != "whole" and (len(cand) < 3 or cand in not_org):
+        if kind != "whole" and (len(cand) < 3 or cand in not_org or cand in lexicon.org_suffixes()):
             continue
-        if kind == "named" and not _names_something(parts):
+        if kind in ("named", "firm") and not _names_something(parts):
             continue
+        if kind == "firm" and len(parts) == 2 and parts[0].tag == "ns":
+            continue  # 香港公司, 台灣公司: companies of a place, not one company
         if len(parts) > 1 and parts[-2].word in lexicon.words("kind-noun"):
             continue  # 內地城市政府, 住宅社區及政府: a kind of body
         if any(a.in_title[start:end]):
