@@ -447,6 +447,8 @@ def _organisations(a: _Article) -> None:
         found = _org_suffix(tok.word)
         if found is None or _ordinary_tail(tok.word):
             continue
+        if tok.word != found[0] and _dictionary_tag(tok.word) in _FUNCTION_TAGS:
+            continue  # 地處, 遠處: a verb or adverb ending like a body
         if _continues(a, i, found[0]):
             continue  # 中心城市: the suffix starts a longer word
         kind = found[1]
@@ -555,6 +557,10 @@ def _reach_back(a: _Article, i: int, kind: str) -> int:
             break
         if t.tag in ("v", "a", "x") and len(t.word) < 2:
             break
+        if t.tag == "x" and set(t.word) & _FUNCTION_CHARS:
+            break  # 分在 (部分在政府): the segmenter's guess glued a particle on
+        if kind == "whole" and t.tag not in ("ns", "nt"):
+            break  # 立法會, 政協 take only a place or a body before them (香港特區立法會)
         j -= 1
     return j
 
@@ -687,6 +693,8 @@ def _people(a: _Article) -> None:
     for span in _name_lists(a):
         note(*span)
 
+    for short in [f for f in found if any(g != f and g.startswith(f) for g in found)]:
+        del found[short]  # 朱子 beside 朱子榮: the shorter is the name cut short
     for f, p in found.items():
         d = a.add(p.printed, "person", None)
         d.title = d.title or p.title
