@@ -262,7 +262,7 @@ class _Article:
         ]
         cuts = {s for s, _, _ in self.titles} | {e for _, e, _ in self.titles}
         self.words = _split_words(words, self.low, cuts)
-        self.starts = [0, *accumulate(map(len, self.words))]
+        self.starts = starts if self.words is words else [0, *accumulate(map(len, self.words))]
         self.bounds = set(self.starts)
         self.in_title = bytearray(len(self.low))
         for s, e, _ in self.titles:
@@ -998,6 +998,8 @@ _CLAUSE = re.compile(r"[^，。；：！？,;:!?\n（）()「」“”]+")
 def _name_lists(a: _Article) -> Iterator[Span]:
     """出席的官員包括陳國基、陳茂波、林定國等: three or more items between 、, every one of
     them name-shaped (a list of cities or companies always has a word the rules reject)."""
+    if a.low.count("、") < 2:
+        return
     for m in _CLAUSE.finditer(a.low):
         if m.group().count("、") < 2:
             continue
