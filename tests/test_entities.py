@@ -231,6 +231,32 @@ def test_data_files_are_well_formed():
     sn = lexicon.surnames()
     assert {"陈", "欧阳", "司徒"} <= sn.single | sn.compound
     assert all(len(t) >= 2 for t in lexicon.titles())
-    assert set(lexicon.org_suffixes().values()) <= {"gov", "named", "whole"}
+    assert set(lexicon.org_suffixes().values()) <= {"gov", "named", "firm", "whole"}
     places = [e for e in gazetteer() if e.type == "place"]
     assert len(places) > 3000  # provinces, cities, districts, countries, world cities
+
+
+def test_person_filter_finds_every_title(tmp_path):
+    """A head of government named under any title, or none, is one person: person: finds all."""
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+
+    corpus = tmp_path / "pages"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "特首出席論壇\n\n【本報訊】特首鄧永昌昨日出席創科論壇，講述北部都會區的進展。\n",
+        "utf-8",
+    )
+    (corpus / "b.txt").write_text(
+        "行政长官会见访问团\n\n本报讯 行政长官 邓永昌昨日在礼宾府会见深圳访问团。\n", "utf-8"
+    )
+    (corpus / "c.txt").write_text(
+        "創科園區開幕\n\n【本報訊】園區昨日開幕。鄧永昌表示，園區會吸引更多企業。\n", "utf-8"
+    )
+    update_index(corpus, tmp_path / "index")
+    lib = Library(tmp_path / "index")
+    try:
+        for query in ("person:鄧永昌", "person:邓永昌"):
+            assert len({h.id for h in lib.search(query).hits}) == 3, query
+    finally:
+        lib.close()

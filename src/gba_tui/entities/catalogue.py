@@ -9,7 +9,7 @@ from typing import Any
 from gba_tui.entities.model import ENTITY_TYPES, Entity, EntityType
 
 TYPE_ORDER = ENTITY_TYPES
-TYPE_LABELS: dict[EntityType, str] = {
+TYPE_LABELS: dict[str, str] = {
     "person": "People",
     "org": "Organisations",
     "place": "Places",
