@@ -134,3 +134,16 @@ def test_stories_command_lists_groups(tmp_path, capsys):
     assert folded["total"] == 1 and folded["copies_total"] == 2 and not folded["all_copies"]
     assert main([*args, "search", "河套", "--all-copies", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 2
+
+
+def test_stories_command_prints_a_table(tmp_path, capsys):
+    from gba_tui.cli import main
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    _write(pages, "wire.txt", "河套香港园区开园", WIRE)
+    _write(pages, "paper.txt", "河套香港園區開園 六十企業進駐", REPRINT)
+    args = ["--corpus", str(pages), "--index", str(tmp_path / "index")]
+    assert main([*args, "stories"]) == 0
+    out = capsys.readouterr().out
+    assert "1 stories ran in more than one article" in out and "河套" in out
