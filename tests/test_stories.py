@@ -146,4 +146,4 @@ def test_stories_command_prints_a_table(tmp_path, capsys):
     args = ["--corpus", str(pages), "--index", str(tmp_path / "index")]
     assert main([*args, "stories"]) == 0
     out = capsys.readouterr().out
-    assert "1 stories ran in more than one article" in out and "河套" in out
+    assert "1 story ran in more than one article" in out and "河套" in out

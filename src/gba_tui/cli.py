@@ -269,7 +269,8 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
             " ".join(x for x in (first["date"], s["id"]) if x),
         )
     console = _console()
-    console.print(f"[bold]{len(summaries)}[/] stories ran in more than one article")
+    noun = "story" if len(summaries) == 1 else "stories"
+    console.print(f"[bold]{len(summaries)}[/] {noun} ran in more than one article")
     if summaries:
         console.print(table)
     return 0
