@@ -18,7 +18,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
-from gba_tui.search.indexer import IndexDamaged, generation_number, read_manifest
+from gba_tui.search.indexer import IndexDamaged, generation_number, open_whoosh, read_manifest
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
@@ -149,14 +149,12 @@ class Library:
     """
 
     def __init__(self, index_dir: Path) -> None:
-        from whoosh import index as whoosh_index
-
         manifest = read_manifest(index_dir)
         if manifest is None:
             raise IndexDamaged(index_dir, "no index built yet")
         gen_dir = index_dir / manifest["generation"]
         try:
-            self._ix = whoosh_index.open_dir(str(gen_dir))
+            self._ix = open_whoosh(gen_dir)
             self._searcher = self._ix.searcher(weighting=BM25F())
             self._conn = open_store(index_dir / manifest["store"])
             self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
