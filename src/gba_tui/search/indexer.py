@@ -596,6 +596,8 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
 
 def _rows_by_docnum(ix: Any) -> list[tuple[int, int]]:
     with ix.reader() as reader:
+        if reader.doc_count_all() == 0:
+            return []  # every page skipped: Whoosh's empty reader has no columns
         column = reader.column_reader("row")
         return [(d, int(column[d])) for d in reader.all_doc_ids()]
 

@@ -160,7 +160,8 @@ class Library:
             self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
             leaves = self._searcher.leaf_searchers()
             self._leaves = [(s.reader(), offset) for s, offset in leaves]
-            deleted = {o + d for r, o in self._leaves for d in r.segment().deleted_docs()}
+            segments = [(r.segment(), o) for r, o in self._leaves]
+            deleted = {o + d for seg, o in segments if seg is not None for d in seg.deleted_docs()}
             doc_count = self._searcher.doc_count()
             stored = self._store.count()
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh or SQLite raise, it is unusable
