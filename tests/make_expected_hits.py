@@ -66,7 +66,11 @@ def main() -> None:
         lib = Library(Path(tmp))
         data = hit_lists(lib, queries())
         lib.close()
-    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", "utf-8")
+    rows = [
+        f"{json.dumps(q, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+        for q, v in data.items()
+    ]
+    OUT.write_text("{\n" + ",\n".join(rows) + "\n}\n", "utf-8")
     print(f"{len(data)} queries, {sum(1 for v in data.values() if v.get('total'))} with hits")
 
 

@@ -356,3 +356,40 @@ def test_search_during_an_update_answers_from_the_previous_generation(corpus_cop
         release.set()
         worker.join()
     assert hit_ids(corpus_copy, index) == [i for i in before if not i.startswith("000_")]
+
+
+def test_page_over_the_size_limit_is_skipped_with_its_reason(corpus_copy, tmp_path, monkeypatch):
+    import gba_tui.corpus.loader as loader
+
+    monkeypatch.setattr(loader, "MAX_PAGE_BYTES", 1000)  # the seed pages are larger
+    report = update_index(corpus_copy, tmp_path / "ix")
+    assert report.articles == 0 and len(report.skipped) == 5
+    assert all("too large" in s.reason for s in report.skipped)
+
+
+def test_unreadable_file_fixed_later_is_picked_up(corpus_copy, tmp_path, monkeypatch):
+    import gba_tui.search.indexer as indexer
+
+    real = indexer.read_page_noted
+
+    def locked(path, root):
+        if path.name == ONE_PAGE:
+            raise PermissionError(13, "Permission denied")
+        return real(path, root)
+
+    monkeypatch.setattr(indexer, "read_page_noted", locked)
+    index = tmp_path / "ix"
+    report = update_index(corpus_copy, index)
+    assert [s.path for s in report.skipped] == [ONE_PAGE]
+    monkeypatch.undo()  # the permissions are fixed: no size or mtime changes
+    report = ensure_index(corpus_copy, index)
+    assert report is not None and report.added == 1
+    assert len(hit_ids(corpus_copy, index)) == 2
+
+
+def test_a_corpus_with_every_page_skipped_opens_and_searches(tmp_path, capsys):
+    corpus = tmp_path / "pages"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_bytes(b"")
+    code, out, err = cli(capsys, corpus, tmp_path / "ix", "search", "--json", "港")
+    assert code == 0 and json.loads(out)["total"] == 0 and "skipped empty.txt" in err

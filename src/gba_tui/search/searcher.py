@@ -19,7 +19,7 @@ from whoosh.scoring import BM25F
 
 from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.entities.model import Entity
-from gba_tui.search.indexer import IndexDamaged, generation_number, read_manifest
+from gba_tui.search.indexer import IndexDamaged, generation_number, open_whoosh, read_manifest
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
@@ -166,20 +166,19 @@ class Library:
     """
 
     def __init__(self, index_dir: Path) -> None:
-        from whoosh import index as whoosh_index
-
         manifest = read_manifest(index_dir)
         if manifest is None:
             raise IndexDamaged(index_dir, "no index built yet")
         gen_dir = index_dir / manifest["generation"]
         try:
-            self._ix = whoosh_index.open_dir(str(gen_dir))
+            self._ix = open_whoosh(gen_dir)
             self._searcher = self._ix.searcher(weighting=BM25F())
             self._conn = open_store(index_dir / manifest["store"])
             self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
             leaves = self._searcher.leaf_searchers()
             self._leaves = [(s.reader(), offset) for s, offset in leaves]
-            deleted = {o + d for r, o in self._leaves for d in r.segment().deleted_docs()}
+            segments = [(r.segment(), o) for r, o in self._leaves]
+            deleted = {o + d for seg, o in segments if seg is not None for d in seg.deleted_docs()}
             doc_count = self._searcher.doc_count()
             stored = self._store.count()
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh or SQLite raise, it is unusable
