@@ -268,7 +268,7 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
             "、".join(s["outlets"]),
             " ".join(x for x in (first["date"], s["id"]) if x),
         )
-    console = Console()
+    console = _console()
     console.print(f"[bold]{len(summaries)}[/] stories ran in more than one article")
     if summaries:
         console.print(table)
