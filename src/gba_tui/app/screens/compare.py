@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from gba_tui.app.labels import SCRIPT_NAMES
+from gba_tui.render import wrap_text
 
 if TYPE_CHECKING:
     from gba_tui.app.data import Comparison
@@ -117,22 +118,20 @@ class CompareScreen(Screen[None]):
             return
         from gba_tui.app.data import CHANGE_STYLES
 
-        counts = "  ".join(
-            f"{c.count(k)} {k}" for k in ("same", "added", "cut", "reworded") if c.count(k)
-        )
         title = Text()
         title.append("◀ ", style="bold")
         title.append(c.left + "\n")
         title.append("▶ ", style="bold")
         title.append(c.right + "\n")
-        title.append(f"{counts}  ·  {which}  ·  {SCRIPT_NAMES[self.script]}  ·  ")
-        for k in ("added", "cut", "reworded"):
-            title.append(k, style=CHANGE_STYLES[k])
-            title.append(" " if k != "reworded" else "")
-        title.append(": as ▶ has it against ◀")
+        for k in ("same", "added", "cut", "reworded"):
+            if c.count(k):
+                title.append(f"{c.count(k)} {k}", style=CHANGE_STYLES[k] + " on default")
+                title.append("  ")
+        title.append(f" (▶ against ◀)  ·  {which}  ·  {SCRIPT_NAMES[self.script]}")
         head.update(title)
+        width = self.query_one("#compare-body").scrollable_content_region.width or 80
         wide = self.size.width >= SIDE_BY_SIDE
-        rows.update(side_by_side(c) if wide else stacked(c))
+        rows.update(side_by_side(c, width) if wide else stacked(c, width))
 
     def on_unmount(self) -> None:
         # A comparison still running for a closed screen must not touch it.
@@ -160,39 +159,51 @@ class CompareScreen(Screen[None]):
         self.query_one("#compare-body", VerticalScroll).scroll_up()
 
 
-def side_by_side(c: Comparison) -> Table:
+LABEL = 9  # "reworded" and a space
+MARKERS = {"same": "=", "added": "+", "cut": "-", "reworded": "~"}
+
+
+def _wrapped(text: str, width: int, style: str) -> Text:
+    """CJK line breaking (no closing mark opens a line), done here: Rich would cut the
+    sentence with an ellipsis, having no spaces to break at."""
+    return Text("\n").join(wrap_text(Text(text, style=style), max(4, width)))
+
+
+def side_by_side(c: Comparison, width: int) -> Table:
     """Three columns: the change, the first copy's sentence, the second's."""
     from gba_tui.app.data import CHANGE_STYLES
 
-    table = Table(expand=True, box=None, padding=(0, 1), show_edge=False, show_lines=True)
-    table.add_column("", width=8, no_wrap=True)
-    table.add_column("◀", ratio=1)
-    table.add_column("▶", ratio=1)
+    half = (width - LABEL - 2) // 2
+    table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, show_lines=True)
+    table.add_column("", width=LABEL - 1, no_wrap=True)
+    table.add_column("◀", width=half - 1)
+    table.add_column("▶", width=half - 1)
     for change, left, right in c.rows:
         style = CHANGE_STYLES[change]
+        text_style = CHANGE_STYLES["same"] if change == "same" else style
         table.add_row(
             Text(change, style=style),
-            Text(left, style=CHANGE_STYLES["same"] if change == "same" else style),
-            Text(right, style=CHANGE_STYLES["same"] if change == "same" else style),
+            _wrapped(left, half - 1, text_style),
+            _wrapped(right, half - 1, text_style),
         )
     return table
 
 
-def stacked(c: Comparison) -> Text:
+def stacked(c: Comparison, width: int) -> Text:
     """One row under the other: a sentence both print once, a changed one from each side."""
     from gba_tui.app.data import CHANGE_STYLES
 
-    out = Text()
+    out: list[Text] = []
     for change, left, right in c.rows:
         style = CHANGE_STYLES[change]
         if change == "same":
-            out.append("= ", style=style)
-            out.append(right + "\n\n", style=style)
-            continue
-        out.append(f"{change}\n", style=style)
-        if left:
-            out.append("◀ " + left + "\n", style=style)
-        if right:
-            out.append("▶ " + right + "\n", style=style)
-        out.append("\n")
-    return out
+            out.append(Text(f"{MARKERS[change]} same", style=style))
+            out.append(_wrapped(right, width, style))
+        else:
+            out.append(Text(f"{MARKERS[change]} {change}", style=style))
+            if left:
+                out.append(_wrapped("◀ " + left, width, style))
+            if right:
+                out.append(_wrapped("▶ " + right, width, style))
+        out.append(Text(""))
+    return Text("\n").join(out)

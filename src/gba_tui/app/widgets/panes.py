@@ -212,6 +212,7 @@ class RankingTable(DataTable):
     DEFAULT_CSS = pane_css("RankingTable", "height: 1fr;")
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
     ROW_LINES = 3
+    COPY_LINES = 2  # a story's copy listed under its hit: title, paper and date
 
     view: var[View | None] = var(None, always_update=True)
     marked: var[frozenset[str]] = var(frozenset())
@@ -324,15 +325,15 @@ class RankingTable(DataTable):
         for c in row.copies:
             cells: list[Any] = [
                 self.copy_flag(c.id, self.marked),
-                Text("", style=META_STYLE),
-                wrap_lines(Text("  ↳ " + c.title), widths["title"], 1),
+                Text("copy", style=META_STYLE),
+                wrap_lines(Text(c.title), widths["title"], self.COPY_LINES),
                 Text(c.source),
             ]
             if "date" in widths:
                 cells.append(Text(c.date, style=META_STYLE))
-            note = f"another copy of #{row.rank} · Enter reads · C compares"
-            cells.append(wrap_lines(Text(note, style=META_STYLE), widths["snippet"], 1))
-            self.add_row(*cells, key=f"{row.id}{self.COPY}{c.id}", height=1)
+            note = Text(f"copy of #{row.rank} · C compares", style=META_STYLE)
+            cells.append(wrap_lines(note, widths["snippet"], self.COPY_LINES))
+            self.add_row(*cells, key=f"{row.id}{self.COPY}{c.id}", height=self.COPY_LINES)
 
     @staticmethod
     def flag(article_id: str, marked: frozenset[str], rank: int) -> Text:
