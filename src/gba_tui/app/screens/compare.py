@@ -110,8 +110,12 @@ class CompareScreen(Screen[None]):
         head = self.query_one("#compare-head", Static)
         rows = self.query_one("#compare-rows", Static)
         c = self.comparison
-        n = len(self.story.members)
-        which = f"copy {self.right_index + 2} of {n} (o: another)" if n > 2 else f"{n} copies"
+        others = len(self.others)
+        which = (
+            f"▶ other copy {self.right_index + 1} of {others} (o: next)"
+            if others > 1
+            else "2 copies"
+        )
         if c is None:
             head.update(Text(f"comparing…  ·  {which}  ·  {SCRIPT_NAMES[self.script]}"))
             rows.update("")

@@ -459,6 +459,8 @@ class MainScreen(Screen[None]):
     def apply_view(self, message: ViewReady) -> None:
         if message.generation != self.generation:
             return  # stale: a newer search or toggle is on its way
+        if self.view is None or self.view.query != message.view.query:
+            self.expanded = frozenset()  # a story opened under another query's hit
         self.view = message.view
         self._explain(message.view)
         focus, self._pending_focus = self._pending_focus, None
@@ -509,6 +511,7 @@ class MainScreen(Screen[None]):
         self.refresh_view(then_focus="hits")
 
     def watch_all_copies(self) -> None:
+        self.expanded = frozenset()  # every copy is a hit now, or folded again
         self.refresh_view()
 
     def _update_titles(self) -> None:
@@ -544,7 +547,8 @@ class MainScreen(Screen[None]):
         if self.marks_only:
             docs.border_title = f"Marked ({len(self.marked)}) · m: all"
         elif v is not None and v.total is not None:
-            docs.border_title = f"Articles ({count_label(len(v.rows), v.total, 'hits')})"
+            noun = "stories" if v.folded_away else "hits"
+            docs.border_title = f"Articles ({count_label(len(v.rows), v.total, noun)})"
             if v.capped:  # the pane is narrow: "hits" is in the ranking's title beside it
                 docs.border_title = f"Articles ({len(v.rows):,} of {v.total:,})"
         else:

@@ -69,7 +69,9 @@ class ReaderScreen(Screen[None]):
         Binding("N", "previous_match", "Prev match", key_display="N", id="previous-match"),
         Binding("t", "toggle_script", "繁/簡", id="reader-toggle-script"),
         Binding("y", "copy_citation", "Copy citation", id="reader-copy-citation"),
-        Binding("c", "compare", "Compare copies", id="reader-compare"),
+        # Not in the footer (it would push ? and q off at 80 columns): the status line says
+        # "+2 copies (c compares)" when other papers ran the article.
+        Binding("c", "compare", "Compare copies", show=False, id="reader-compare"),
         Binding("j", "scroll_down", "Down", show=False, id="reader-down"),
         Binding("k", "scroll_up", "Up", show=False, id="reader-up"),
     ]
