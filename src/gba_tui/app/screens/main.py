@@ -775,7 +775,7 @@ class MainScreen(Screen[None]):
             return
         self.open_compare(aid, self.script)
 
-    def open_compare(self, article_id: str, script: Script) -> None:
+    def open_compare(self, article_id: str, script: str) -> None:
         """The compare view of this copy against another copy of its story."""
         from gba_tui.app.screens.compare import CompareScreen
 
