@@ -174,3 +174,22 @@ def test_chosen_ids_the_query_does_not_match_go_out_named_in_the_header(library)
     assert len(headings(text, "h2")) == 2
     assert f"not matching the query (1): `{other}`" in text
     assert "**科技保險**" in text  # the matching one keeps its snippet
+
+
+def test_also_in_names_the_other_copies_in_the_display_script(tmp_path):
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+    from story_pages import write_pages
+
+    update_index(write_pages(tmp_path / "pages"), tmp_path / "index")
+    lib = Library(tmp_path / "index")
+    try:
+        text = export(lib, ids=["nf-a03-1", "hk-a10-1"], script="s")
+    finally:
+        lib.close()
+    also = [x for x in text.splitlines() if x.startswith("Also in: ")]
+    # The wire's page names the two Traditional papers that ran it, in Simplified; the other
+    # report of the day stands alone and names nothing.
+    assert also == ["Also in: *香港新报* 2025-12-22 `hk-a08-1`; *濠江晨报* 2025-12-22 `mo-b02-1`"]
+    rendered = MD.render(text)
+    assert "<em>香港新报</em> 2025-12-22 <code>hk-a08-1</code>" in rendered

@@ -8,6 +8,7 @@ from conftest import INSURANCE_IDS, by_title
 from gba_tui.search.query import QueryError, parse_query
 from gba_tui.text.analysis import query_tokens
 from gba_tui.text.script import fold_script
+from story_pages import write_pages
 
 
 def ids(results):
@@ -163,3 +164,34 @@ def test_overlong_query_refused(library):
 def test_unbalanced_quote_closed_at_end():
     node = parse_query('"耐心資本')
     assert node.text == "耐心資本" and node.phrase
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["科技保险", "大湾区", "香港", "港", "(量子 OR 人工智能) 香港", "創新 NOT 保險", "title:灣區"],
+)
+def test_matching_ids_are_the_uncapped_search_in_its_order(library, query):
+    # Marking and exporting every hit ask for ids only: the same ones, ranked the same.
+    assert library.matching_ids(query) == ids(library.search(query, limit=None))
+    folded = library.search(query, limit=None, all_copies=False)
+    assert library.matching_ids(query, all_copies=False) == ids(folded)
+
+
+def test_matching_ids_fold_stories_as_search_does(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+
+    update_index(write_pages(tmp_path / "pages"), tmp_path / "index")
+    lib = Library(tmp_path / "index")
+    try:
+        for all_copies in (True, False):
+            hits = lib.search("河套", limit=None, all_copies=all_copies)
+            assert lib.matching_ids("河套", all_copies=all_copies) == ids(hits)
+        assert len(lib.matching_ids("河套", all_copies=False)) == 2
+        assert len(lib.matching_ids("河套", all_copies=True)) == 4
+    finally:
+        lib.close()

@@ -127,3 +127,38 @@ class TestNarrow:
             await _settle(pilot)
 
         assert snap_compare(_app(index_dir), terminal_size=size, run_before=to_entities)
+
+
+def _stories_app(tmp_path_factory):
+    from gba_tui.search.indexer import update_index
+    from story_pages import write_pages
+
+    where = tmp_path_factory.mktemp("story-snap")
+    pages = write_pages(where / "pages")
+    update_index(pages, where / "index")
+    return GbaApp(Settings(pages, where / "index", True))
+
+
+class TestStories:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_folded_ranking_with_an_expanded_story(self, snap_compare, tmp_path_factory, size):
+        async def expand(pilot):
+            await _search(pilot, "河套")
+            await pilot.press("g")
+            await _settle(pilot)
+
+        app = _stories_app(tmp_path_factory)
+        assert snap_compare(app, terminal_size=size, run_before=expand)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_compare_view(self, snap_compare, tmp_path_factory, size):
+        async def compare(pilot):
+            await _search(pilot, "河套")
+            await pilot.press("C")
+            await _settle(pilot)
+            while pilot.app.screen.right_id != "hk-a08-1":  # the copy with the added paragraph
+                await pilot.press("o")
+                await _settle(pilot)
+
+        app = _stories_app(tmp_path_factory)
+        assert snap_compare(app, terminal_size=size, run_before=compare)

@@ -6,7 +6,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,15 @@ class ExportError(Exception):
 
 
 @dataclass(frozen=True)
+class OtherCopy:
+    """Another paper's copy of an exported article's story: named under "Also in"."""
+
+    id: str
+    source: str
+    date: str
+
+
+@dataclass(frozen=True)
 class ExportItem:
     """One article to export, with its snippet when it came from a query."""
 
@@ -34,6 +43,7 @@ class ExportItem:
     snippet: Snippet | None = None
     rank: int | None = None
     score: float | None = None
+    also_in: tuple[OtherCopy, ...] = ()  # the story's other copies, earliest first
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,17 @@ def provenance_line(a: Article, script: str) -> str:
     return " · ".join(parts)
 
 
+def also_in_line(copies: Sequence[OtherCopy], script: str) -> str:
+    """Also in: *香港文匯報* 2025-12-22 `paper-1`; … (the other copies of the story)."""
+    shown = []
+    for c in copies:
+        paper = "*source unknown*"
+        if c.source:
+            paper = f"*{md_escape(convert_script(c.source, script))}*"
+        shown.append(" ".join(x for x in (paper, c.date, f"`{c.id}`") if x))
+    return "Also in: " + "; ".join(shown)
+
+
 def entity_lines(entities: Sequence[Entity], script: str) -> list[str]:
     by_type: dict[str, list[str]] = {}
     for e in entities:
@@ -154,6 +175,8 @@ def _article_block(n: int, item: ExportItem, full: bool, script: str) -> str:
             lines += [f"**{conv(part.text)}**", ""]
         elif part.kind == "meta":
             lines += [provenance_line(a, script), ""]
+            if item.also_in:
+                lines += [also_in_line(item.also_in, script), ""]
             ents = entity_lines(item.entities, script)
             if ents:
                 lines += ["**Entities**", "", *ents, ""]
@@ -270,7 +293,7 @@ def select_items(
         chosen = ids or [a.id for a in library.articles]
         items = [ExportItem(library.article(i), library.entities_of.get(i, ())) for i in chosen]
         title = "gba-tui export: selected articles" if ids else "gba-tui export: all articles"
-        return items, ExportMeta(title=title, corpus=corpus)
+        return with_other_copies(library, items), ExportMeta(title=title, corpus=corpus)
     results = library.search(query, limit=None, within=ids or None)
     hits = {
         h.id: ExportItem(h.article, h.entities, h.snippet, h.rank, h.score) for h in results.hits
@@ -287,6 +310,7 @@ def select_items(
     filters = tuple(
         f"{w.field}:{w.text}" for w in positive_words(node) if isinstance(w, Word) and w.field
     )
+    items = with_other_copies(library, items)
     meta = ExportMeta(
         title=f"gba-tui export: {query}",
         query=query,
@@ -296,6 +320,24 @@ def select_items(
         unmatched=unmatched,
     )
     return items, meta
+
+
+def with_other_copies(library: Any, items: list[ExportItem]) -> list[ExportItem]:
+    """Each item with the other copies of its story (paper, date, id), read in one pass."""
+    stories = library.stories_of([it.article.id for it in items])
+    if not stories:
+        return items
+    wanted = {m for s in stories.values() for m in s.members}
+    found = {m: a for m in wanted if (a := library.article(m)) is not None}
+    out = []
+    for it in items:
+        story = stories.get(it.article.id)
+        others = story.others(it.article.id) if story else ()
+        copies = tuple(
+            OtherCopy(m, found[m].source, article_date(found[m])) for m in others if m in found
+        )
+        out.append(replace(it, also_in=copies) if copies else it)
+    return out
 
 
 def collect_items(

@@ -55,6 +55,7 @@ class GbaApp(App[None]):
         return self.main
 
     def action_help(self) -> None:
+        from gba_tui.app.screens.compare import CompareScreen
         from gba_tui.app.screens.help import HelpScreen
         from gba_tui.app.screens.reader import ReaderScreen
         from gba_tui.app.widgets.panes import TablesView
@@ -81,6 +82,7 @@ class GbaApp(App[None]):
                 ],
             ),
             ("reader", list(ReaderScreen.BINDINGS)),
+            ("compare", list(CompareScreen.BINDINGS)),
             ("everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
         ]
         self.push_screen(HelpScreen(sections))

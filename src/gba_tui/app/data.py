@@ -56,6 +56,16 @@ CURRENT_MATCH_STYLE = "bold black on #5fd7ff"  # cyan: apart from the yellow of 
 
 
 @dataclass(frozen=True)
+class CopyRow:
+    """Another paper's copy of a hit's story, listed under it when the story is expanded."""
+
+    id: str
+    title: str  # in the display script
+    source: str
+    date: str
+
+
+@dataclass(frozen=True)
 class RankRow:
     id: str
     rank: int
@@ -63,7 +73,9 @@ class RankRow:
     title: str  # plain, for sorting
     source: str
     date: str
-    cells: tuple[Text, Text, Text, Text]  # score bar, title, source, snippet
+    cells: tuple[Text, Text, Text, Text]  # score bar, title, source (+N), snippet
+    story: str = ""  # the story's id when other papers ran it too
+    copies: tuple[CopyRow, ...] = ()  # the other copies, earliest first
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,15 @@ class View:
     dates: dict[str, str] = field(default_factory=dict)  # article id → date, where known
     timeline: tuple[tuple[str, int], ...] = ()  # (year or month, hits shown)
     preview: bool = False  # titles only, read before the index opened
+    all_copies: bool = True  # False: each story once, by its best-ranked copy
+    copies_total: int = 0  # matching articles before stories were folded
+
+    @property
+    def folded_away(self) -> int:
+        """Copies of the listed stories not shown as hits of their own."""
+        if self.total is None or self.all_copies:
+            return 0
+        return max(0, self.copies_total - self.total)
 
     @property
     def shown(self) -> int:
@@ -114,6 +135,15 @@ def count_label(shown: int, total: int, noun: str) -> str:
     if shown < total:
         return f"{shown:,} of {total:,} {nouns}"
     return f"{total:,} {nouns}"
+
+
+def hits_label(view: View) -> str:
+    """'12 hits', or with stories folded '12 stories (15 articles)'; 'N of M' when capped."""
+    total = view.total or 0
+    if not view.folded_away:
+        return count_label(len(view.rows), total, "hits")
+    stories = count_label(len(view.rows), total, "stories")
+    return f"{stories} ({view.copies_total:,} articles)"
 
 
 def article_label(a: Article, script: str) -> tuple[str, str]:
@@ -179,6 +209,7 @@ def build_view(
     rows: list[RankRow] = []
     if results is not None:
         best = results.hits[0].score if results.hits else 1.0
+        copies = copy_rows(library, results, script, dates)
         for h in results.hits:
             rows.append(
                 RankRow(
@@ -191,9 +222,11 @@ def build_view(
                     (
                         score_bar(h.score, best),
                         marked_text(h.title, h.title_marks, "bold yellow", script),
-                        Text(convert_script(h.source, script)),
+                        source_cell(h.source, len(h.other_copies), script),
                         marked_text(h.snippet.text, h.snippet.marks, MATCH_STYLE, script),
                     ),
+                    h.story.id if h.story else "",
+                    copies.get(h.id, ()),
                 )
             )
         rows.sort(key=lambda r: order_key(sort, r.title, r.source, r.date, r.rank))
@@ -235,7 +268,39 @@ def build_view(
         len(articles),
         dates,
         timeline(r.date for r in rows),
+        all_copies=True if results is None else results.all_copies,
+        copies_total=0 if results is None else (results.copies_total or results.total),
     )
+
+
+COPIES_STYLE = "bold #5fd7ff"  # the +N of other copies: 9:1 on the panel in 256 colours
+
+
+def source_cell(source: str, others: int, script: str) -> Text:
+    """The paper, then +N when N other articles ran the same story."""
+    cell = Text(convert_script(source, script))
+    if others:
+        cell.append(f" +{others}", style=COPIES_STYLE)
+    return cell
+
+
+def copy_rows(
+    library: Library, results: Results, script: str, dates: dict[str, str]
+) -> dict[str, tuple[CopyRow, ...]]:
+    """For each hit of a story, its other copies (title, paper, date), earliest first."""
+    wanted = {m for h in results.hits for m in h.other_copies}
+    found = {m: a for m in wanted if (a := library.article(m)) is not None}
+    out: dict[str, tuple[CopyRow, ...]] = {}
+    for h in results.hits:
+        rows = []
+        for m in h.other_copies:
+            a = found.get(m)
+            if a is not None:
+                title, source = (convert_script(x, script) for x in (a.title, a.source))
+                rows.append(CopyRow(m, title, source, dates.get(m, "")))
+        if rows:
+            out[h.id] = tuple(rows)
+    return out
 
 
 def entity_groups(entries: list[CatalogueEntry]) -> list[tuple[str, list[CatalogueEntry]]]:
@@ -331,3 +396,43 @@ def reader_blocks(
         else:
             block(part_text(part), style)
     return blocks, found
+
+
+# ---------------------------------------------------------------- two copies compared
+
+CHANGE_STYLES = {  # on the dark panels, each at least 7:1 in 256 colours; words say it too
+    "same": "#bcbcbc",
+    "added": "bold #87d787",
+    "cut": "bold #ff8787",
+    "reworded": "bold #ffd75f",
+}
+CHANGE_LABELS = {"same": "same", "added": "added", "cut": "cut", "reworded": "reworded"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two copies of a story aligned sentence by sentence, in the display script."""
+
+    left: str  # citations: title · paper · date · id
+    right: str
+    rows: tuple[tuple[str, str, str], ...]  # (change, left sentence, right sentence)
+
+    def count(self, change: str) -> int:
+        return sum(r[0] == change for r in self.rows)
+
+
+def article_text(article: Article) -> str:
+    """What two copies are compared on: the paragraphs, one per line."""
+    return "\n".join(article.paragraphs)
+
+
+def compare_copies(left: Article, right: Article, script: str) -> Comparison:
+    """Align two copies (stories.compare, after script folding) and convert for display."""
+    from gba_tui.export import citation
+    from gba_tui.stories import compare
+
+    rows = compare(article_text(left), article_text(right))
+    shown = tuple(
+        (r.change, convert_script(r.left, script), convert_script(r.right, script)) for r in rows
+    )
+    return Comparison(citation(left, script), citation(right, script), shown)

@@ -48,6 +48,7 @@ from gba_tui.app.widgets.panes import (
 if TYPE_CHECKING:
     from gba_tui.app.data import Script, Sort, View
     from gba_tui.config import Settings
+    from gba_tui.export import Selection
     from gba_tui.search.searcher import Library
 
 SEARCH_DEBOUNCE = 0.15
@@ -97,6 +98,29 @@ class MainScreen(Screen[None]):
         Binding("c", "clear_filters", "Clear filters", show=False, id="clear-filters"),
         Binding("d", "toggle_tables", "Data tables", show=False, id="toggle-tables"),
         Binding("y", "copy_citation", "Copy citation", show=False, id="copy-citation"),
+        Binding(
+            "g",
+            "toggle_story",
+            "Other copies of this story (again: hide)",
+            show=False,
+            id="expand-story",
+        ),
+        Binding(
+            "G",
+            "toggle_all_copies",
+            "All copies of every story (again: one per story)",
+            key_display="G",
+            show=False,
+            id="all-copies",
+        ),
+        Binding(
+            "C",
+            "compare",
+            "Compare this copy with another",
+            key_display="C",
+            show=False,
+            id="compare-copies",
+        ),
         Binding("escape", "leave_search", "Back to the results", id="leave-search"),
     ]
     HIT_LIMIT: ClassVar[int] = 200  # hits laid out in the panes; "N of M" says when capped
@@ -108,6 +132,9 @@ class MainScreen(Screen[None]):
     sort: var[Sort] = var("score", init=False)
     filters: var[tuple[str, ...]] = var((), init=False)
     pane: var[str] = var("documents", init=False)
+    # Each story once, by its best-ranked copy (+N says how many others ran it), unless G.
+    all_copies: var[bool] = var(False, init=False)
+    expanded: var[frozenset[str]] = var(frozenset(), init=False)  # hits with copies listed
 
     def __init__(self, settings: Settings, history: SearchHistory) -> None:
         super().__init__()
@@ -145,7 +172,9 @@ class MainScreen(Screen[None]):
             with ContentSwitcher(initial="ranking-pane", id="centre"):
                 with Vertical(id="ranking-pane"):
                     yield Timeline(id="timeline").data_bind(MainScreen.view)
-                    yield RankingTable(id="hits").data_bind(MainScreen.view, MainScreen.marked)
+                    yield RankingTable(id="hits").data_bind(
+                        MainScreen.view, MainScreen.marked, MainScreen.expanded
+                    )
                 with Vertical(id="tables-pane"):
                     yield TableList(id="table-list").data_bind(MainScreen.view)
                     yield TablesView(id="table-view")
@@ -375,7 +404,13 @@ class MainScreen(Screen[None]):
                 self._say_building()
             return  # runs once the index is open (library_ready)
         self._search_worker(
-            self.library, self.generation, self.effective_query(), self.script, self.sort, debounce
+            self.library,
+            self.generation,
+            self.effective_query(),
+            self.script,
+            self.sort,
+            debounce,
+            self.all_copies,
         )
 
     def refresh_view(self, then_focus: str | None = None) -> None:
@@ -391,6 +426,7 @@ class MainScreen(Screen[None]):
         script: Script,
         sort: Sort,
         debounce: bool,
+        all_copies: bool = False,
     ) -> None:
         from gba_tui.app.data import build_view
         from gba_tui.search.query import QueryError
@@ -403,7 +439,7 @@ class MainScreen(Screen[None]):
         results = None
         if query:
             try:
-                results = library.search(query, limit=self.HIT_LIMIT)
+                results = library.search(query, limit=self.HIT_LIMIT, all_copies=all_copies)
             except QueryError as exc:
                 self.post_message(QueryProblem(generation, str(exc)))
                 return
@@ -423,6 +459,8 @@ class MainScreen(Screen[None]):
     def apply_view(self, message: ViewReady) -> None:
         if message.generation != self.generation:
             return  # stale: a newer search or toggle is on its way
+        if self.view is None or self.view.query != message.view.query:
+            self.expanded = frozenset()  # a story opened under another query's hit
         self.view = message.view
         self._explain(message.view)
         focus, self._pending_focus = self._pending_focus, None
@@ -472,10 +510,14 @@ class MainScreen(Screen[None]):
     def watch_filters(self) -> None:
         self.refresh_view(then_focus="hits")
 
+    def watch_all_copies(self) -> None:
+        self.expanded = frozenset()  # every copy is a hit now, or folded again
+        self.refresh_view()
+
     def _update_titles(self) -> None:
         if not self.is_mounted:
             return
-        from gba_tui.app.data import SORT_LABELS, count_label
+        from gba_tui.app.data import SORT_LABELS, count_label, hits_label
 
         v = self.view
         lib = self.library
@@ -488,11 +530,13 @@ class MainScreen(Screen[None]):
         elif v is not None and v.preview:
             top.append("opening the index…")
         if v is not None and v.total is not None:
-            top.append(count_label(len(v.rows), v.total, "hits"))
+            top.append(hits_label(v))
         if self.filters:
             top.append("filters: " + ", ".join(self.filters) + " (c clears)")
         if self.marked:
             top.append(f"✓ {len(self.marked):,} marked (m lists)")
+        if self.all_copies:
+            top.append("all copies (G)")
         top.append(SCRIPT_NAMES[self.script])
         no_query = v is None or v.total is None
         top.append(
@@ -503,7 +547,8 @@ class MainScreen(Screen[None]):
         if self.marks_only:
             docs.border_title = f"Marked ({len(self.marked)}) · m: all"
         elif v is not None and v.total is not None:
-            docs.border_title = f"Articles ({count_label(len(v.rows), v.total, 'hits')})"
+            noun = "stories" if v.folded_away else "hits"
+            docs.border_title = f"Articles ({count_label(len(v.rows), v.total, noun)})"
             if v.capped:  # the pane is narrow: "hits" is in the ranking's title beside it
                 docs.border_title = f"Articles ({len(v.rows):,} of {v.total:,})"
         else:
@@ -511,7 +556,7 @@ class MainScreen(Screen[None]):
         docs.border_subtitle = f"✓ {len(self.marked):,}" if self.marked else ""
         hits = self.query_one("#hits")
         if v is not None and v.total is not None:
-            hits.border_title = f"Ranking · {count_label(len(v.rows), v.total, 'hits')}"
+            hits.border_title = f"Ranking · {hits_label(v)}"
             hits.border_subtitle = f"sorted by {SORT_LABELS[v.sort]} (s)"
         else:
             hits.border_title = "Ranking · type a query (/)"
@@ -551,13 +596,18 @@ class MainScreen(Screen[None]):
         # Every hit, not only the ones laid out: their ids come from a search without a cap.
         self.notify(f"finding all {view.total:,} hits…", timeout=3)
         self._mark_all_generation = self.generation
-        self._all_hits_worker(self.library, self.generation, self.effective_query())
+        self._all_hits_worker(
+            self.library, self.generation, self.effective_query(), self.all_copies
+        )
 
     @work(thread=True, exclusive=True, group="mark-all", exit_on_error=False)
-    def _all_hits_worker(self, library: Library, generation: int, query: str) -> None:
-        results = library.search(query, limit=None)
+    def _all_hits_worker(
+        self, library: Library, generation: int, query: str, all_copies: bool
+    ) -> None:
+        # Ids only: a search without a cap built a snippet per hit (8 s at 9,600 hits).
+        ids = library.matching_ids(query, all_copies=all_copies)
         if not get_current_worker().is_cancelled:
-            self.post_message(HitIds(generation, tuple(h.id for h in results.hits)))
+            self.post_message(HitIds(generation, tuple(ids)))
 
     @on(HitIds)
     def all_hits_found(self, message: HitIds) -> None:
@@ -671,7 +721,10 @@ class MainScreen(Screen[None]):
             return
         words = self.view.words if self.view is not None else ()
         entities = self.library.entities_of.get(article.id, ())
-        self.app.push_screen(ReaderScreen(article, entities, words, self.script))
+        copies = len(story.members) - 1 if (story := self.library.story(article.id)) else 0
+        self.app.push_screen(
+            ReaderScreen(article, entities, words, self.script, copies, self.open_compare)
+        )
 
     def action_copy_citation(self) -> None:
         from gba_tui.export import citation
@@ -685,6 +738,53 @@ class MainScreen(Screen[None]):
         self.app.copy_to_clipboard(text)
         self.notify(f"copied: {text}", title="Citation")
 
+    # ------------------------------------------------------------ stories
+
+    def _current_hit(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, RankingTable):
+            return focused.current_hit
+        return self._current_article_id()
+
+    def action_toggle_story(self) -> None:
+        """List the other copies of the highlighted hit's story under it, or hide them."""
+        hit = self._current_hit()
+        view = self.view
+        row = next((r for r in view.rows if r.id == hit), None) if view is not None else None
+        if row is None:
+            self.notify("highlight a hit in the ranking first", timeout=4)
+            return
+        if not row.copies:
+            self.notify("no other paper ran this article", timeout=4)
+            return
+        self.expanded = self.expanded ^ {row.id}
+        if isinstance(self.focused, RankingTable) or row.id in self.expanded:
+            self.focus_pane("hits")
+
+    def action_toggle_all_copies(self) -> None:
+        self.all_copies = not self.all_copies
+        self.notify(
+            "every copy of a story listed" if self.all_copies else "each story once (+N: copies)",
+            timeout=3,
+        )
+
+    def action_compare(self) -> None:
+        aid = self._current_article_id()
+        if aid is None or self.library is None:
+            self.notify("highlight an article in the list or the ranking first", timeout=4)
+            return
+        self.open_compare(aid, self.script)
+
+    def open_compare(self, article_id: str, script: str) -> None:
+        """The compare view of this copy against another copy of its story."""
+        from gba_tui.app.screens.compare import CompareScreen
+
+        story = self.library.story(article_id) if self.library is not None else None
+        if self.library is None or story is None:
+            self.notify("no other paper ran this article: nothing to compare", timeout=4)
+            return
+        self.app.push_screen(CompareScreen(self.library, story, article_id, script))
+
     # ------------------------------------------------------------ export
 
     def action_export(self) -> None:
@@ -692,7 +792,7 @@ class MainScreen(Screen[None]):
             self.notify("the index is still being built", severity="warning")
             return
         from gba_tui.app.screens.export_dialog import ExportDialog
-        from gba_tui.export import default_export_name
+        from gba_tui.export import Selection, default_export_name
 
         view = self.view
         if self.marked:
@@ -700,6 +800,9 @@ class MainScreen(Screen[None]):
             what = f"{n} marked article" + ("s" if n > 1 else "")
         elif view is not None and view.total:
             what = f"all {view.total:,} hits" if view.total > 1 else "the one hit"
+            if view.folded_away:
+                # The export keeps every copy (each names the others): say so, not the stories.
+                what = f"all {view.copies_total:,} matching articles ({view.total:,} stories)"
         else:
             self.notify(
                 "nothing to export: mark articles (space) or search first", severity="warning"
@@ -709,28 +812,23 @@ class MainScreen(Screen[None]):
         order = {a.id: n for n, a in enumerate(self.library.articles)}
         ids = tuple(sorted(self.marked, key=lambda i: order.get(i, 0)))
         library, query, script = self.library, self.effective_query(), self.script
+        selection = Selection(query, ids)
 
         def chosen(result: str | None) -> None:
             if result:
-                self._export_worker(library, result, query, ids, script)
+                self._export_worker(library, result, selection, script)
 
         self.app.push_screen(ExportDialog(path, what), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(
-        self, library: Library, path: str, query: str, ids: tuple[str, ...], script: str
+        self, library: Library, path: str, selection: Selection, script: str
     ) -> None:
-        from gba_tui.export import (
-            ExportError,
-            Selection,
-            render_markdown,
-            select_items,
-            write_atomically,
-        )
+        from gba_tui.export import ExportError, render_markdown, select_items, write_atomically
         from gba_tui.search.query import QueryError
 
         try:
-            items, meta = select_items(library, Selection(query, ids), str(self.settings.corpus))
+            items, meta = select_items(library, selection, str(self.settings.corpus))
             text = render_markdown(items, meta, full=False, script=script)
             written = write_atomically(Path(path), text)
         except (ExportError, QueryError, OSError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -68,6 +69,9 @@ class ReaderScreen(Screen[None]):
         Binding("N", "previous_match", "Prev match", key_display="N", id="previous-match"),
         Binding("t", "toggle_script", "繁/簡", id="reader-toggle-script"),
         Binding("y", "copy_citation", "Copy citation", id="reader-copy-citation"),
+        # Not in the footer (it would push ? and q off at 80 columns): the status line says
+        # "+2 copies (c compares)" when other papers ran the article.
+        Binding("c", "compare", "Compare copies", show=False, id="reader-compare"),
         Binding("j", "scroll_down", "Down", show=False, id="reader-down"),
         Binding("k", "scroll_up", "Up", show=False, id="reader-up"),
     ]
@@ -77,10 +81,18 @@ class ReaderScreen(Screen[None]):
     """
 
     def __init__(
-        self, article: Article, entities: Any, words: tuple[str, ...], script: str
+        self,
+        article: Article,
+        entities: Any,
+        words: tuple[str, ...],
+        script: str,
+        copies: int = 0,
+        compare: Callable[[str, str], None] | None = None,
     ) -> None:
         super().__init__()
         self.article = article
+        self.copies = copies  # other papers' copies of this story
+        self._compare = compare
         self.entities = entities
         self.words = words
         self.script = script
@@ -119,9 +131,10 @@ class ReaderScreen(Screen[None]):
         else:
             where = f"{n} matches"
         a = self.article
+        copies = f"  ·  +{self.copies} copies (c compares)" if self.copies else ""
         self.query_one("#reader-status", Static).update(
             Text(
-                f"{where}  ·  {SCRIPT_NAMES[self.script]}  ·  y cites  ·  {a.id}"
+                f"{where}  ·  {SCRIPT_NAMES[self.script]}{copies}  ·  y cites  ·  {a.id}"
                 f"  ·  {a.path}:{a.line_start}-{a.line_end}"
             )
         )
@@ -230,6 +243,12 @@ class ReaderScreen(Screen[None]):
         text = citation(self.article, self.script)
         self.app.copy_to_clipboard(text)
         self.notify(f"copied: {text}", title="Citation")
+
+    def action_compare(self) -> None:
+        if not self.copies or self._compare is None:
+            self.notify("no other paper ran this article: nothing to compare", timeout=4)
+            return
+        self._compare(self.article.id, self.script)
 
     def action_scroll_down(self) -> None:
         self.query_one("#reader", VerticalScroll).scroll_down()

@@ -22,7 +22,7 @@ from gba_tui.app.messages import ArticleOpened
 from gba_tui.render import wrap_lines
 
 if TYPE_CHECKING:
-    from gba_tui.app.data import View
+    from gba_tui.app.data import RankRow, View
 
 VIM_KEYS: list[BindingType] = [
     Binding("j", "cursor_down", "Down", show=False, id="down"),
@@ -212,10 +212,13 @@ class RankingTable(DataTable):
     DEFAULT_CSS = pane_css("RankingTable", "height: 1fr;")
     BINDINGS: ClassVar[list[BindingType]] = VIM_KEYS
     ROW_LINES = 3
+    COPY_LINES = 2  # a story's copy listed under its hit: title, paper and date
 
     view: var[View | None] = var(None, always_update=True)
     marked: var[frozenset[str]] = var(frozenset())
+    expanded: var[frozenset[str]] = var(frozenset())  # hits whose story's copies are listed
     _drawn_width = 0
+    COPY = "\t"  # joins a hit's id and its copy's in the key of a copy's row
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -225,13 +228,23 @@ class RankingTable(DataTable):
     def watch_view(self) -> None:
         self._redraw()
 
+    def watch_expanded(self) -> None:
+        self._redraw()
+
     def watch_marked(self, old: frozenset[str], new: frozenset[str]) -> None:
         if self.view is None:
             return
         ranks = {r.id: r.rank for r in self.view.rows}
-        for aid in old ^ new:
+        changed = old ^ new
+        for aid in changed:
             if aid in ranks:
                 self.update_cell(aid, "mark", self.flag(aid, new, ranks[aid]))
+        for r in self.view.rows:
+            if r.id in self.expanded:
+                for c in r.copies:
+                    if c.id in changed:
+                        key = f"{r.id}{self.COPY}{c.id}"
+                        self.update_cell(key, "mark", self.copy_flag(c.id, new))
 
     def on_resize(self) -> None:
         if self.size.width != self._drawn_width:
@@ -270,7 +283,7 @@ class RankingTable(DataTable):
         if not self.is_mounted:
             return
         view = self.view
-        current = self.current_id
+        current = self._current_key()
         self._drawn_width = self.size.width
         self.clear(columns=True)
         widths = self._widths(view)
@@ -295,11 +308,32 @@ class RankingTable(DataTable):
                 cells.append(Text(r.date, style=META_STYLE))
             cells.append(wrap_lines(snippet, widths["snippet"], self.ROW_LINES))
             self.add_row(*cells, key=r.id, height=self.ROW_LINES)
-        ids = [r.id for r in view.rows]
-        if current in ids:
-            self.move_cursor(row=ids.index(current))
-        elif ids:
-            self.move_cursor(row=0)
+            if r.id in self.expanded:
+                self._add_copies(r, widths)
+        keys = [k.value for k in self.rows]
+        # The same row again, or the hit of a copy whose story was collapsed.
+        for wanted in (current, current.split(self.COPY)[0] if current else None):
+            if wanted in keys:
+                self.move_cursor(row=keys.index(wanted))
+                break
+        else:
+            if keys:
+                self.move_cursor(row=0)
+
+    def _add_copies(self, row: RankRow, widths: dict[str, int]) -> None:
+        """The story's other copies under its hit, indented: paper and date, then title."""
+        for c in row.copies:
+            cells: list[Any] = [
+                self.copy_flag(c.id, self.marked),
+                Text("copy", style=META_STYLE),
+                wrap_lines(Text(c.title), widths["title"], self.COPY_LINES),
+                Text(c.source),
+            ]
+            if "date" in widths:
+                cells.append(Text(c.date, style=META_STYLE))
+            note = Text(f"copy of #{row.rank} · C compares", style=META_STYLE)
+            cells.append(wrap_lines(note, widths["snippet"], self.COPY_LINES))
+            self.add_row(*cells, key=f"{row.id}{self.COPY}{c.id}", height=self.COPY_LINES)
 
     @staticmethod
     def flag(article_id: str, marked: frozenset[str], rank: int) -> Text:
@@ -307,17 +341,34 @@ class RankingTable(DataTable):
             f"{rank:>2}", style="bold"
         )
 
-    @property
-    def current_id(self) -> str | None:
+    @staticmethod
+    def copy_flag(article_id: str, marked: frozenset[str]) -> Text:
+        return Text("✓" if article_id in marked else " ", style="bold green") + Text(
+            " ↳", style=META_STYLE
+        )
+
+    def _current_key(self) -> str | None:
         if not self.row_count:
             return None
         row_key, _ = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0))
         return row_key.value
 
+    @property
+    def current_id(self) -> str | None:
+        """The article under the cursor: a hit, or a copy listed under an expanded story."""
+        key = self._current_key()
+        return key.split(self.COPY)[-1] if key else None
+
+    @property
+    def current_hit(self) -> str | None:
+        """The hit under the cursor, or the hit a listed copy belongs to."""
+        key = self._current_key()
+        return key.split(self.COPY)[0] if key else None
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.post_message(ArticleOpened(event.row_key.value))
+            self.post_message(ArticleOpened(event.row_key.value.split(self.COPY)[-1]))
 
 
 class TableList(OptionList):
