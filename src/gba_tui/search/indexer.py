@@ -298,13 +298,22 @@ def _module_constant(module: str, name: str) -> str:
 
 def pipeline_fingerprint() -> str:
     """What the articles and entities in an index were made by: segmenter, extractor and
-    gazetteer. When it changes, the next use rebuilds the index (nothing for a user to do)."""
+    their reviewed data files (outlets, roles, places, gazetteer, titles, surnames, word lists).
+    When it changes, the next use rebuilds the index (nothing for a user to do)."""
     from importlib import resources
 
     segmenter = _module_constant("gba_tui.corpus.segment", "SEGMENTER_VERSION")
     extractor = _module_constant("gba_tui.entities.extract", "EXTRACTOR_VERSION")
-    gaz = resources.files("gba_tui.entities").joinpath("gazetteer.tsv").read_bytes()
-    return f"s{segmenter}-e{extractor}-g{hashlib.sha1(gaz).hexdigest()[:12]}"
+    data = hashlib.sha1()
+    for package, folder in (("gba_tui.entities", None), ("gba_tui.corpus", "data")):
+        root = resources.files(package)
+        root = root.joinpath(folder) if folder else root
+        for item in sorted(root.iterdir(), key=lambda i: i.name):
+            if item.name.endswith((".tsv", ".txt")):
+                data.update(item.name.encode() + b"\0" + item.read_bytes())
+    # The extractor's version names its data digest in code (read as text here): the files'
+    # own hash stands for it.
+    return f"s{segmenter}-e{extractor}-d{data.hexdigest()[:12]}"
 
 
 def is_stale(manifest: Manifest, scan: Scan, corpus: Path) -> bool:
