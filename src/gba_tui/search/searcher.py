@@ -215,16 +215,21 @@ class Library:
             self._universe = frozenset(every) - self._deleted
         return self._universe
 
+    def _matchers(self, field: str, term: str) -> Iterator[tuple[Any, int]]:
+        """Each segment's postings of a term, with the segment's first document number."""
+        for reader, offset in self._leaves:
+            try:
+                m = reader.postings(field, term)
+            except TermNotFound:
+                continue
+            yield m, offset
+
     def _docs_of_term(self, field: str, term: str) -> set[int]:
         """The live documents holding a term: whole blocks of ids at a time (科技 at 10,000
         articles is 9,000 postings; a Python call for each was most of the lookup)."""
         out: set[int] = set()
         with self._lock:
-            for reader, offset in self._leaves:
-                try:
-                    m = reader.postings(field, term)
-                except TermNotFound:
-                    continue
+            for m, offset in self._matchers(field, term):
                 if isinstance(m, W3LeafMatcher):
                     while m.is_active():
                         m._read_ids()
@@ -238,11 +243,7 @@ class Library:
         """(document, weight) of a term's live postings, a block at a time."""
         out: list[tuple[int, float]] = []
         with self._lock:
-            for reader, offset in self._leaves:
-                try:
-                    m = reader.postings(field, term)
-                except TermNotFound:
-                    continue
+            for m, offset in self._matchers(field, term):
                 if isinstance(m, W3LeafMatcher):
                     # Whole blocks of ids and weights, not a Python call per posting
                     # (港 at 50,000 articles: 45,000 postings).
