@@ -64,3 +64,15 @@ def state_home(tmp_path, monkeypatch):
     """The search history goes to a throwaway state folder, never the developer's own."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return tmp_path / "state"
+
+
+async def wait_workers(app):
+    """Wait for the workers; one cancelled by a newer one of its group is not a failure."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue

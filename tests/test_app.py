@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import INSURANCE_IDS, SEEDS
+from conftest import INSURANCE_IDS, SEEDS, wait_workers
 from gba_tui.app.app import GbaApp, MainScreen
 from gba_tui.app.messages import ViewReady
 from gba_tui.app.screens.export_dialog import ExportDialog
@@ -18,18 +18,6 @@ from gba_tui.config import Settings
 
 def make_app(index_dir, corpus=SEEDS):
     return GbaApp(Settings(corpus, index_dir, True))
-
-
-async def wait_workers(app):
-    """Wait for the workers; one cancelled by a newer one of its group is not a failure."""
-    from textual.worker import WorkerCancelled
-
-    for _ in range(5):
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            continue
 
 
 async def settle(app, pilot, pause=0.05):
@@ -686,27 +674,35 @@ async def test_7_marks_clear_list_and_export_names_what_does_not_match(
         assert app.main.marked == frozenset()
 
 
-async def test_7_app_and_cli_export_the_same_selection(index_dir, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    app = make_app(index_dir)
-    async with app.run_test(size=(140, 45)) as pilot:
-        await settle(app, pilot)
-        await search(app, pilot, "科技保险")
-        await pilot.press("e")
-        await pilot.pause(0.1)
-        app.screen.query_one("#export-path").value = str(tmp_path / "app.md")
-        await pilot.press("enter")
-        await settle(app, pilot)
+async def export_from_app_and_cli(app, corpus, index, query, folder):
+    """The same query exported by the explorer (e, Enter) and by `gba-tui export`: the two
+    files' lines, without the lines that say when and from where they were written."""
     from gba_tui.cli import main as cli_main
 
-    argv = ["--corpus", str(SEEDS), "--index", str(index_dir), "export", "科技保险"]
-    assert cli_main([*argv, "-o", str(tmp_path / "cli.md")]) == 0
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, query)
+        await pilot.press("e")
+        await pilot.pause(0.1)
+        app.screen.query_one("#export-path").value = str(folder / "app.md")
+        await pilot.press("enter")
+        await settle(app, pilot)
+    argv = ["--corpus", str(corpus), "--index", str(index), "export", query]
+    assert cli_main([*argv, "-o", str(folder / "cli.md")]) == 0
 
     def body(name):
-        lines = (tmp_path / name).read_text("utf-8").splitlines()
+        lines = (folder / name).read_text("utf-8").splitlines()
         return [x for x in lines if not x.startswith(("- Exported", "- Corpus"))]
 
-    assert body("app.md") == body("cli.md")
+    return body("app.md"), body("cli.md")
+
+
+async def test_7_app_and_cli_export_the_same_selection(index_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app_md, cli_md = await export_from_app_and_cli(
+        make_app(index_dir), SEEDS, index_dir, "科技保险", tmp_path
+    )
+    assert app_md == cli_md
 
 
 async def test_8_empty_result_explains_what_to_try(index_dir):

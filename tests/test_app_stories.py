@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import wait_workers
 from gba_tui.app.app import GbaApp
 from gba_tui.app.screens.compare import CompareScreen
 from gba_tui.app.screens.reader import ReaderScreen
 from gba_tui.app.widgets.panes import RankingTable
 from gba_tui.config import Settings
 from story_pages import LOCAL_PARAGRAPH, write_pages
-from test_app import search, settle, wait_workers
+from test_app import export_from_app_and_cli, search, settle
 
 OWN_REPORT = "hk-a10-1"
 COPIES = {"nf-a03-1", "hk-a08-1", "mo-b02-1"}
@@ -231,27 +232,12 @@ async def test_escape_while_the_comparison_runs_does_not_crash(story_index, monk
 
 
 async def test_app_and_cli_export_name_the_other_copies_alike(story_index, tmp_path, monkeypatch):
-    from gba_tui.cli import main as cli_main
-
     pages, index = story_index
     monkeypatch.chdir(tmp_path)
-    app = make_app(story_index)
-    async with app.run_test(size=(140, 45)) as pilot:
-        await settle(app, pilot)
-        await search(app, pilot, "河套")
-        await pilot.press("e")
-        await pilot.pause(0.1)
-        app.screen.query_one("#export-path").value = str(tmp_path / "app.md")
-        await pilot.press("enter")
-        await settle(app, pilot)
-    argv = ["--corpus", str(pages), "--index", str(index), "export", "河套"]
-    assert cli_main([*argv, "-o", str(tmp_path / "cli.md")]) == 0
-
-    def body(name):
-        lines = (tmp_path / name).read_text("utf-8").splitlines()
-        return [x for x in lines if not x.startswith(("- Exported", "- Corpus"))]
-
-    assert body("app.md") == body("cli.md")
+    app_md, cli_md = await export_from_app_and_cli(
+        make_app(story_index), pages, index, "河套", tmp_path
+    )
+    assert app_md == cli_md
     text = (tmp_path / "cli.md").read_text("utf-8")
     # Every copy goes out (the export keeps them all), each naming the other two.
     also = [x for x in text.splitlines() if x.startswith("Also in: ")]

@@ -5,21 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from conftest import SEEDS
+from conftest import SEEDS, wait_workers
 from gba_tui.app.app import GbaApp
 from gba_tui.config import Settings
-
-
-async def wait_workers(app):
-    """Wait for the workers; one cancelled by a newer one of its group is not a failure."""
-    from textual.worker import WorkerCancelled
-
-    for _ in range(5):
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            continue
 
 
 async def _settle(pilot):

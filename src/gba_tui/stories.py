@@ -179,19 +179,46 @@ class UnionFind(Generic[K]):
             self.parent[high] = low
 
 
+# A band key shared by hundreds of articles is boilerplate (a recurring notice, a market
+# table), not a story: its pairs would be most of the work and none of the stories.
+CROWDED = 200
+# Two copies of a story share many bands (an edited copy with a third of its shingles in
+# common shares three of 32 on average); two unrelated articles share one by chance at most.
+MIN_SHARED_BANDS = 2
+# The candidates checked against one article, most shared bands first: a story has a handful
+# of copies, and checking is the costly step.
+MAX_CANDIDATES = 30
+
+
+def choose_candidates(shared: dict[K, dict[K, int]]) -> set[tuple[K, K]]:
+    """The pairs worth checking, from article → {other article: band keys they share}: the
+    rule the index and the in-memory grouping both follow."""
+    pairs: set[tuple[K, K]] = set()
+    for a, counts in shared.items():
+        best = sorted(
+            ((n, b) for b, n in counts.items() if n >= MIN_SHARED_BANDS),
+            key=lambda nb: -nb[0],
+        )
+        for _, b in best[:MAX_CANDIDATES]:
+            pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
 def candidate_pairs(signatures: dict[str, tuple[int, ...]]) -> set[tuple[str, str]]:
-    """Pairs of articles sharing a band key."""
+    """Pairs of articles sharing enough band keys that are not crowded."""
     buckets: dict[int, list[str]] = {}
     for aid, sig in signatures.items():
         for key in band_keys(sig):
             buckets.setdefault(key, []).append(aid)
-    pairs: set[tuple[str, str]] = set()
+    shared: dict[str, dict[str, int]] = {}
     for members in buckets.values():
-        if 1 < len(members) <= 200:  # a bucket of hundreds is boilerplate, not a story
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    pairs.add((min(a, b), max(a, b)))
-    return pairs
+        if 1 < len(members) <= CROWDED:
+            for a in members:
+                counts = shared.setdefault(a, {})
+                for b in members:
+                    if b != a:
+                        counts[b] = counts.get(b, 0) + 1
+    return choose_candidates(shared)
 
 
 def group_stories(

@@ -15,7 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gba_tui.stories import Level, UnionFind, band_keys, likeness, signature
+from gba_tui.stories import (
+    CROWDED,
+    Level,
+    UnionFind,
+    band_keys,
+    choose_candidates,
+    likeness,
+    signature,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, row INTEGER NOT NULL);
@@ -47,17 +55,6 @@ def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
         yield items[i : i + size]
 
 
-# A band key shared by hundreds of articles is boilerplate (a recurring notice, a market
-# table), not a story: its pairs would be most of the work and none of the stories.
-CROWDED = 200
-# Two copies of a story share many bands (an edited copy with a third of its shingles in
-# common shares three of 32 on average); two unrelated articles share one by chance at most.
-MIN_SHARED_BANDS = 2
-# The candidates checked against one article, most shared bands first: a story has a handful
-# of copies, and checking is the costly step.
-MAX_CANDIDATES = 30
-
-
 def _candidates(
     conn: sqlite3.Connection, new_rows: list[int], live: set[int]
 ) -> set[tuple[int, int]]:
@@ -82,10 +79,7 @@ def _candidates(
             if b in live and key not in crowded:
                 counts = shared.setdefault(a, {})
                 counts[b] = counts.get(b, 0) + 1
-        for a, counts in shared.items():
-            best = sorted((-n, b) for b, n in counts.items() if n >= MIN_SHARED_BANDS)
-            for _, b in best[:MAX_CANDIDATES]:
-                pairs.add((min(a, b), max(a, b)))
+        pairs |= choose_candidates(shared)
     return pairs
 
 
