@@ -212,11 +212,6 @@ def canonical_source(name: str) -> str:
     return to_traditional(name)
 
 
-def is_agency(name: str) -> bool:
-    outlet = find_outlet(name)
-    return outlet is not None and outlet.kind == "agency"
-
-
 # ---------------------------------------------------------------- names
 
 
