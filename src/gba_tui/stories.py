@@ -15,9 +15,8 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
-
-import numpy as np
+from functools import lru_cache
+from typing import Any, Generic, Literal, TypeVar
 
 from gba_tui.text.script import fold_script
 
@@ -44,11 +43,18 @@ Change = Literal["same", "added", "cut", "reworded"]
 _KEEP = re.compile(r"[\w]", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+")
 
-_rng = np.random.default_rng(20251223)
-_MULT = (_rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)).astype(
-    np.uint64
-)
-_ADD = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[Any, Any]:
+    """One random odd multiplier and one offset per permutation, the same in every process.
+    numpy is imported here, not with the module: a search reads stories from the index and
+    never hashes, and importing numpy would add 70 ms to every search process."""
+    import numpy as np
+
+    rng = np.random.default_rng(20251223)
+    mult = rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+    add = rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+    return mult, add
 
 
 def comparable(text: str, folded: bool = False) -> str:
@@ -67,6 +73,9 @@ def signature(text: str, folded: bool = False) -> tuple[int, ...]:
     t = comparable(text, folded)
     if len(t) < MIN_CHARS:
         return ()
+    import numpy as np
+
+    mult, add = _permutations()
     hashes = np.fromiter(
         (zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(len(t) - SHINGLE + 1)),
         dtype=np.uint64,
@@ -74,7 +83,7 @@ def signature(text: str, folded: bool = False) -> tuple[int, ...]:
     hashes = np.unique(hashes)
     # Multiply-shift hashing: one random odd multiplier per permutation, overflow wraps.
     with np.errstate(over="ignore"):
-        permuted = hashes[:, None] * _MULT[None, :] + _ADD[None, :]
+        permuted = hashes[:, None] * mult[None, :] + add[None, :]
     return tuple(int(v) for v in (permuted >> np.uint64(32)).min(axis=0))
 
 
