@@ -31,6 +31,7 @@ from gba_tui.corpus.ids import display_path, page_key
 from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page_noted
 from gba_tui.corpus.model import Article, Page, article_to_dict
 from gba_tui.search.matching import gram_terms
+from gba_tui.search.postings import ArticleWriter
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
 from gba_tui.search.story_index import add_bands, forget_rows, update_stories
@@ -554,7 +555,7 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
     previous = generation_number(plan.old["generation"]) if plan.old and not plan.full else None
     new_rows: list[int] = []
     records: dict[str, PageRecord] = dict(plan.kept)
-    writer = ix.writer(procs=1, limitmb=256)
+    writer = ArticleWriter(ix)
     try:
         conn.execute("BEGIN IMMEDIATE")
         gone = set(plan.removed) | {p for p in plan.pages if plan.old and p in plan.old["pages"]}
@@ -575,7 +576,7 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
             if plan.full and pending >= SEGMENT_ARTICLES:
                 # A new generation is not live yet, so it may be committed in parts.
                 writer.commit(merge=False)
-                writer = ix.writer(procs=1, limitmb=256)
+                writer = ArticleWriter(ix)
                 pending = 0
             records[rel] = {
                 "digest": page.digest,
