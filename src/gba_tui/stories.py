@@ -13,7 +13,8 @@ from __future__ import annotations
 import difflib
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Generic, Literal, TypeVar
@@ -38,6 +39,8 @@ MIN_CHARS = 80  # a caption-sized text says too little to be called a copy of an
 
 Level = Literal["reprint", "story"]
 K = TypeVar("K", str, int)
+SHINGLED_KEPT = 2048  # texts kept ready while confirming candidate pairs (~40 KB each)
+_HASH_BASE = 1_000_003  # a prime above every code point: the shingle hash's base
 Change = Literal["same", "added", "cut", "reworded"]
 
 _KEEP = re.compile(r"[\w]", re.UNICODE)
@@ -121,23 +124,115 @@ class Likeness:
         return None
 
 
-def _copied_share(shorter: str, other: set[str], folded: bool = False) -> float:
-    """The share of a text's sentences whose shingles mostly occur in the other text."""
-    pieces = [sh for s in sentences(shorter) if len(sh := shingles(s, folded)) >= 6]
-    if not pieces:
+@dataclass(frozen=True)
+class Shingled:
+    """A text made ready for comparing: its shingles as 64-bit hashes (sorted numpy arrays),
+    whole and sentence by sentence (kept are sentences of six shingles or more)."""
+
+    whole: Any  # the text's distinct shingle hashes
+    sentence_hashes: Any  # each kept sentence's distinct shingle hashes, one after another
+    sentence_of: Any  # for each of those, the number of its sentence
+    sentence_sizes: Any  # each kept sentence's count of distinct shingles
+
+
+def _window_hashes(text: str) -> Any:
+    """Every shingle of a comparable text in order, each as a polynomial hash of its
+    characters (64 bits: two different shingles share a hash about once in 10^19)."""
+    import numpy as np
+
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(points) - SHINGLE + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    hashes = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE):
+            hashes = hashes * np.uint64(_HASH_BASE) + points[k : k + n]
+    return hashes
+
+
+def shingled(text: str, folded: bool = False) -> Shingled:
+    """Comparing one article with several candidates shingles it once. The sentences'
+    comparable texts joined are the whole text's, so one pass hashes both."""
+    import numpy as np
+
+    parts = [comparable(s, folded) for s in sentences(text)]
+    windows = _window_hashes("".join(parts))
+    lengths = np.array([len(p) for p in parts], dtype=np.int64)
+    sentence_at = np.repeat(np.arange(len(parts)), lengths)  # each character's sentence
+    inside = sentence_at[: len(windows)] == sentence_at[SHINGLE - 1 :][: len(windows)]
+    hashes, owners = windows[inside], sentence_at[: len(windows)][inside]
+    order = np.lexsort((hashes, owners))
+    hashes, owners = hashes[order], owners[order]
+    first = np.ones(len(hashes), dtype=bool)
+    first[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
+    hashes, owners = hashes[first], owners[first]
+    sizes = np.bincount(owners, minlength=len(parts))
+    kept = sizes >= 6
+    renumber = np.cumsum(kept) - 1
+    mine = kept[owners]
+    return Shingled(
+        whole=np.unique(windows),
+        sentence_hashes=hashes[mine],
+        sentence_of=renumber[owners[mine]],
+        sentence_sizes=sizes[kept],
+    )
+
+
+def _copied_share(shorter: Shingled, other: Any) -> float:
+    """The share of a text's sentences whose shingles mostly occur in the other text
+    (other: sorted distinct hashes)."""
+    import numpy as np
+
+    if not len(shorter.sentence_sizes):
         return 0.0
-    copied = sum(len(sh & other) >= COPIED_SENTENCE * len(sh) for sh in pieces)
-    return copied / len(pieces)
+    at = np.minimum(np.searchsorted(other, shorter.sentence_hashes), len(other) - 1)
+    found = other[at] == shorter.sentence_hashes
+    per_sentence = np.bincount(
+        shorter.sentence_of, weights=found, minlength=len(shorter.sentence_sizes)
+    )
+    copied = int((per_sentence >= COPIED_SENTENCE * shorter.sentence_sizes).sum())
+    return copied / len(shorter.sentence_sizes)
 
 
 def likeness(a: str, b: str, folded: bool = False) -> Likeness:
-    sa, sb = shingles(a, folded), shingles(b, folded)
-    if not sa or not sb:
+    return likeness_of(shingled(a, folded), shingled(b, folded))
+
+
+def confirmed_pairs(
+    pairs: Iterable[tuple[K, K]], text_of: Callable[[K], str], folded: bool = False
+) -> Iterator[tuple[K, K, Level]]:
+    """The candidate pairs that are copies of one story, with their level. The last
+    SHINGLED_KEPT texts are kept shingled, so a text with several candidates is read once."""
+    ready: OrderedDict[K, Shingled] = OrderedDict()
+
+    def get(key: K) -> Shingled:
+        text = ready.get(key)
+        if text is None:
+            text = ready[key] = shingled(text_of(key), folded)
+            if len(ready) > SHINGLED_KEPT:
+                ready.popitem(last=False)
+        else:
+            ready.move_to_end(key)
+        return text
+
+    for a, b in pairs:
+        level = likeness_of(get(a), get(b)).level
+        if level is not None:
+            yield a, b, level
+
+
+def likeness_of(a: Shingled, b: Shingled) -> Likeness:
+    import numpy as np
+
+    sa, sb = a.whole, b.whole
+    if not len(sa) or not len(sb):
         return Likeness(0.0, 0.0)
-    containment = len(sa & sb) / min(len(sa), len(sb))
+    shared = len(np.intersect1d(sa, sb, assume_unique=True))
+    containment = shared / min(len(sa), len(sb))
     shorter, other = (a, sb) if len(sa) <= len(sb) else (b, sa)
     balance = min(len(sa), len(sb)) / max(len(sa), len(sb))
-    return Likeness(containment, _copied_share(shorter, other, folded), balance)
+    return Likeness(containment, _copied_share(shorter, other), balance)
 
 
 @dataclass(frozen=True)
@@ -240,11 +335,9 @@ def group_stories(
     sigs = signatures if signatures is not None else {a: signature(t) for a, t in texts.items()}
     union: UnionFind[str] = UnionFind()
     levels: dict[tuple[str, str], Level] = {}
-    for a, b in sorted(candidate_pairs(sigs)):
-        found = likeness(texts[a], texts[b]).level
-        if found is not None:
-            union.join(a, b)
-            levels[(a, b)] = found
+    for a, b, found in confirmed_pairs(sorted(candidate_pairs(sigs)), texts.__getitem__):
+        union.join(a, b)
+        levels[(a, b)] = found
     rank = {aid: n for n, aid in enumerate(order if order is not None else sorted(texts))}
     groups: dict[str, list[str]] = {}
     for aid in texts:

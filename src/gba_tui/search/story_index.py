@@ -21,7 +21,7 @@ from gba_tui.stories import (
     UnionFind,
     band_keys,
     choose_candidates,
-    likeness,
+    confirmed_pairs,
     signature,
 )
 
@@ -130,11 +130,9 @@ def _confirm(
     """The candidate pairs whose texts are copies of one story, joined: (row, level)."""
     texts = _texts(conn, {r for p in pairs for r in p})
     found: list[tuple[int, Level]] = []
-    for a, b in sorted(pairs):
-        level = likeness(texts.get(a, ""), texts.get(b, ""), folded=True).level
-        if level is not None:
-            union.join(a, b)
-            found.append((a, level))
+    for a, b, level in confirmed_pairs(sorted(pairs), lambda r: texts.get(r, ""), folded=True):
+        union.join(a, b)
+        found.append((a, level))
     return found
 
 
