@@ -16,8 +16,12 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from whoosh.system import emptybytes
-from whoosh.writing import SegmentWriter
+from gba_tui.text.lean_whoosh import lean_imports
+
+with lean_imports():
+    from whoosh.system import emptybytes
+    from whoosh.writing import SegmentWriter
+
 
 # (fieldname, term bytes, docnum, weight, value bytes): what Whoosh's pool is given.
 Posting = tuple[str, bytes, int, float, bytes | None]

@@ -9,14 +9,16 @@ every phrase check a slow walk through Python.
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, FieldType, Schema
-from whoosh.formats import Frequency
-from whoosh.system import pack_uint
-
 from gba_tui.text.analysis import FoldedBigramFrequency, cjk_analyzer
+from gba_tui.text.lean_whoosh import lean_imports
+
+with lean_imports():
+    from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, FieldType, Schema
+    from whoosh.formats import Frequency
+    from whoosh.system import pack_uint
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12  # 12: story signatures hash shingles in numpy
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}

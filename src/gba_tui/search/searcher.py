@@ -11,12 +11,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.query.compound import DefaultOr
-from whoosh.reading import TermNotFound
-from whoosh.scoring import BM25F
-
 from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.entities.model import Entity
 from gba_tui.search.indexer import IndexDamaged, generation_number, open_whoosh, read_manifest
@@ -29,6 +23,14 @@ from gba_tui.search.story_index import StoryRef, read_stories
 from gba_tui.stories import Level
 from gba_tui.text.analysis import query_tokens
 from gba_tui.text.clean import clean_text
+from gba_tui.text.lean_whoosh import lean_imports
+
+with lean_imports():
+    from whoosh import query as wq
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.query.compound import DefaultOr
+    from whoosh.reading import TermNotFound
+    from whoosh.scoring import BM25F
 
 
 @dataclass(frozen=True)

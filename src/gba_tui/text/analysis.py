@@ -14,11 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.formats import Frequency
-from whoosh.system import pack_uint
-
+from gba_tui.text.lean_whoosh import lean_imports
 from gba_tui.text.script import fold_script
+
+with lean_imports():
+    from whoosh.analysis import Token, Tokenizer
+    from whoosh.formats import Frequency
+    from whoosh.system import pack_uint
 
 _PIECES = re.compile(
     r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)"
