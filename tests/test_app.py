@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from textual.widgets import ProgressBar
 
 from conftest import INSURANCE_IDS, SEEDS, wait_workers
 from gba_tui.app.app import GbaApp, MainScreen
@@ -845,3 +846,44 @@ async def test_9_dates_show_in_list_and_ranking_sort_newest_first_and_chart_over
         dates = [r.date for r in app.main.view.rows]
         known = [d for d in dates if d]
         assert known == sorted(known, reverse=True) and dates[: len(known)] == known
+
+
+def write_archive(folder, pages):
+    """A user's folder of many one-report pages (our own sentences, numbered apart)."""
+    places = ["南沙", "前海", "橫琴", "河套", "光明科學城", "松山湖"]
+    folder.mkdir(parents=True)
+    for n in range(pages):
+        place = places[n % len(places)]
+        (folder / f"page-{n:04d}.txt").write_text(
+            f"{place}第{n}批科創項目簽約\n\n"
+            f"【本報訊】{place}昨日舉行第{n}批科技創新項目簽約儀式，共有{n % 17 + 3}家企業落戶，"
+            f"涉及人工智能、生物醫藥和新能源等領域。\n\n"
+            f"主辦方表示，今年已累計引進{n + 40}個項目，將繼續完善跨境科研配套。\n",
+            "utf-8",
+        )
+    return folder
+
+
+async def test_a_large_folder_builds_in_the_app_with_its_progress_shown(tmp_path):
+    """A folder big enough that the old explorer never finished building (it needed a helper
+    process above about 64 pages): the bar shows pages done of the total while the list is
+    already there, then the index is ready and the bar goes away."""
+    corpus = write_archive(tmp_path / "archive", pages=150)
+    app = make_app(tmp_path / "index", corpus)
+    seen = []
+    async with app.run_test(size=(140, 45)) as pilot:
+        for _ in range(2000):
+            bar = app.screen.query_one("#progress", ProgressBar)
+            if bar.display and bar.total:
+                seen.append((bar.progress, bar.total, len(doc_prompts(app))))
+            if app.main.library is not None:
+                break
+            await pilot.pause(0.02)
+        await settle(app, pilot)
+        assert seen, "the build's progress was never shown"
+        assert {total for _, total, _ in seen} == {150}
+        assert len({done for done, _, _ in seen}) >= 2  # it moved while we watched
+        assert all(listed == 150 for _, _, listed in seen)  # the list was usable meanwhile
+        assert app.main.library is not None and len(app.main.library.articles) == 150
+        assert not app.screen.query_one("#progress").display
+        assert any("rebuilt index" in n.message for n in app._notifications)

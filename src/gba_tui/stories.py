@@ -79,11 +79,7 @@ def signature(text: str, folded: bool = False) -> tuple[int, ...]:
     import numpy as np
 
     mult, add = _permutations()
-    hashes = np.fromiter(
-        (zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(len(t) - SHINGLE + 1)),
-        dtype=np.uint64,
-    )
-    hashes = np.unique(hashes)
+    hashes = np.unique(_window_hashes(t))
     # Multiply-shift hashing: one random odd multiplier per permutation, overflow wraps.
     with np.errstate(over="ignore"):
         permuted = hashes[:, None] * mult[None, :] + add[None, :]
