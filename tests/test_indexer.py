@@ -182,6 +182,32 @@ def test_segments_build_the_same_index(tmp_path, monkeypatch, seeds):
         assert ranked[0] == ranked[1]
 
 
+def test_segments_written_by_worker_processes_build_the_same_index(tmp_path, monkeypatch, seeds):
+    """A big rebuild on the command line hands whole segments to forked workers; the index
+    they write answers exactly as one written in a single process, and updates build on it."""
+    import gba_tui.search.indexer as indexer
+
+    whole = update_index(seeds, tmp_path / "whole")
+    monkeypatch.setattr(indexer, "SEGMENT_ARTICLES", 4)
+    monkeypatch.setattr(indexer, "FARM_MIN_PAGES", 1)
+    farmed = update_index(seeds, tmp_path / "farmed", workers=2)
+    assert (farmed.pages, farmed.articles) == (whole.pages, whole.articles)
+    a, b = Library(tmp_path / "whole"), Library(tmp_path / "farmed")
+    assert len(b._searcher.reader().leaf_readers()) == 4  # 19 articles, a segment per 4+
+    assert list(a.articles) == list(b.articles)
+    for q in ("科技保险", "person:謝寶劍", "港", "大灣區 NOT 保險"):
+        ranked = [[(h.id, h.score) for h in lib.search(q).hits] for lib in (a, b)]
+        assert ranked[0] == ranked[1]
+    b.close()
+    copy = tmp_path / "pages"
+    shutil.copytree(seeds, copy)
+    page = copy / "002_fae5498d62657f38.txt"
+    page.write_text(page.read_text("utf-8").replace("。", "。補記一則", 1), "utf-8")
+    assert update_index(seeds, tmp_path / "farmed", workers=2).changed == 0
+    update_index(copy, tmp_path / "farmed", workers=2)
+    assert Library(tmp_path / "farmed").search("補記一則").total == 1
+
+
 def test_updates_merge_their_small_segments_never_the_big_ones(corpus_copy, tmp_path, monkeypatch):
     # A rebuild writes equal segments; Whoosh's own merge rule once folded 40,000 articles'
     # worth of them into a one-page update. Updates may only merge their own small segments.

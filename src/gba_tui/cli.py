@@ -113,14 +113,22 @@ def build_progress(console: Console):  # type: ignore[no-untyped-def]
     )
 
 
+def build_workers() -> int:
+    """Processes that write a big rebuild's segments: one per core, none on a single core.
+    (The explorer builds in its own process: it must not fork while Textual runs.)"""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(cores or 1, 4) if (cores or 1) > 1 else 0
+
+
 def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool = False):  # type: ignore[no-untyped-def]
     """Build or update the index with a progress bar on a terminal; the report, or None."""
     from gba_tui.search.indexer import ensure_index, update_index
 
+    workers = build_workers()
     if not sys.stderr.isatty():  # no bar to draw, so no Rich to load
         if only_if_needed:
-            return ensure_index(settings.corpus, settings.index)
-        return update_index(settings.corpus, settings.index, rebuild=rebuild)
+            return ensure_index(settings.corpus, settings.index, workers=workers)
+        return update_index(settings.corpus, settings.index, rebuild=rebuild, workers=workers)
     console = _stderr_console()
     with build_progress(console) as progress:
         task = progress.add_task("", total=None) if progress else None
@@ -130,8 +138,10 @@ def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool =
                 progress.update(task, completed=done, total=total, description=what)
 
         if only_if_needed:
-            return ensure_index(settings.corpus, settings.index, progress=tick)
-        return update_index(settings.corpus, settings.index, rebuild=rebuild, progress=tick)
+            return ensure_index(settings.corpus, settings.index, progress=tick, workers=workers)
+        return update_index(
+            settings.corpus, settings.index, rebuild=rebuild, progress=tick, workers=workers
+        )
 
 
 def open_library(settings: Settings):  # type: ignore[no-untyped-def]

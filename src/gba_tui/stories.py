@@ -44,6 +44,7 @@ _HASH_BASE = 1_000_003  # a prime above every code point: the shingle hash's bas
 Change = Literal["same", "added", "cut", "reworded"]
 
 _KEEP = re.compile(r"[\w]", re.UNICODE)
+_NOT_KEPT = re.compile(r"[^\w\x00]+")  # what comparable() drops, but for a sentence mark
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+")
 
 
@@ -152,7 +153,11 @@ def shingled(text: str, folded: bool = False) -> Shingled:
     comparable texts joined are the whole text's, so one pass hashes both."""
     import numpy as np
 
-    parts = [comparable(s, folded) for s in sentences(text)]
+    # One pass for all sentences: joined by a mark comparable() would drop, kept to split on.
+    marked = _NOT_KEPT.sub(
+        "", "\x00".join(sentences(text if folded else fold_script(text).lower()))
+    )
+    parts = marked.split("\x00") if marked else []
     windows = _window_hashes("".join(parts))
     lengths = np.array([len(p) for p in parts], dtype=np.int64)
     sentence_at = np.repeat(np.arange(len(parts)), lengths)  # each character's sentence
@@ -295,10 +300,8 @@ def choose_candidates(shared: dict[K, dict[K, int]]) -> set[tuple[K, K]]:
     rule the index and the in-memory grouping both follow."""
     pairs: set[tuple[K, K]] = set()
     for a, counts in shared.items():
-        best = sorted(
-            ((n, b) for b, n in counts.items() if n >= MIN_SHARED_BANDS),
-            key=lambda nb: -nb[0],
-        )
+        # Most shared keys first; ties by id, so the same pairs whatever order they came in.
+        best = sorted((-n, b) for b, n in counts.items() if n >= MIN_SHARED_BANDS)
         for _, b in best[:MAX_CANDIDATES]:
             pairs.add((a, b) if a < b else (b, a))
     return pairs

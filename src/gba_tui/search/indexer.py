@@ -31,7 +31,7 @@ from gba_tui.corpus.ids import display_path, page_key
 from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page_noted
 from gba_tui.corpus.model import Article, Page, article_to_dict
 from gba_tui.search.matching import gram_terms
-from gba_tui.search.postings import ArticleWriter
+from gba_tui.search.postings import SegmentFarm, Segments
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
 from gba_tui.search.story_index import add_bands, forget_rows, update_stories
@@ -341,6 +341,9 @@ def is_stale(manifest: Manifest, scan: Scan, corpus: Path) -> bool:
 # segment in time that grows faster than its size (10,000 articles: 89 s as one segment,
 # 48 s as five), and searching a handful of segments costs next to nothing more.
 SEGMENT_ARTICLES = 2000
+# Below this many pages a rebuild writes its segments itself: a worker only pays off once
+# there is a second segment to prepare while the first is written.
+FARM_MIN_PAGES = 500
 
 
 def article_fields(article: Article, entities: list[dict[str, Any]]) -> dict[str, str]:
@@ -544,8 +547,11 @@ def _start_whoosh(plan: Plan) -> Any:
         raise IndexDamaged(plan.index_dir, str(exc)) from None
 
 
-def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRecord]:
-    """Write the new generation (Whoosh folder, store rows and map); nothing is live yet."""
+def write_generation(
+    plan: Plan, progress: Progress | None, workers: int = 0
+) -> dict[str, PageRecord]:
+    """Write the new generation (Whoosh folder, store rows and map); nothing is live yet.
+    workers: processes that write a rebuild's Whoosh segments (0: all in this one)."""
     ix = _start_whoosh(plan)
     if plan.full:
         _remove_store(plan.index_dir / plan.store)  # left by a build killed before its swap
@@ -555,7 +561,8 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
     previous = generation_number(plan.old["generation"]) if plan.old and not plan.full else None
     new_rows: list[int] = []
     records: dict[str, PageRecord] = dict(plan.kept)
-    writer = ArticleWriter(ix)
+    farmed = plan.full and workers > 1 and len(plan.pages) >= FARM_MIN_PAGES
+    writer = SegmentFarm(ix, workers) if farmed else Segments(ix)
     try:
         conn.execute("BEGIN IMMEDIATE")
         gone = set(plan.removed) | {p for p in plan.pages if plan.old and p in plan.old["pages"]}
@@ -569,14 +576,13 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
                 row = add_article(
                     conn, art.record, art.entities, art.folded, prepared.key, art.pnum, art.titles
                 )
-                writer.add_document(row=row, **art.document)
+                writer.add_document({"row": row, **art.document})
                 add_bands(conn, row, art.folded.get("text", ""))
                 new_rows.append(row)
             pending += len(prepared.articles)
             if plan.full and pending >= SEGMENT_ARTICLES:
                 # A new generation is not live yet, so it may be committed in parts.
-                writer.commit(merge=False)
-                writer = ArticleWriter(ix)
+                writer.cut()
                 pending = 0
             records[rel] = {
                 "digest": page.digest,
@@ -589,10 +595,7 @@ def write_generation(plan: Plan, progress: Progress | None) -> dict[str, PageRec
                 progress(n, total, rel)
         # A rebuild keeps its segments; an update folds the small segments of earlier updates
         # into its own, never the big ones.
-        if plan.full:
-            writer.commit(merge=False)
-        else:
-            writer.commit(mergetype=_merge_small_updates)
+        writer.commit(None if plan.full else _merge_small_updates)
         write_docmap(conn, gen, _rows_by_docnum(ix))
         update_stories(conn, gen, previous, new_rows)
         conn.execute("COMMIT")
@@ -670,17 +673,19 @@ def update_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     wait: float = 10.0,
+    workers: int = 0,
 ) -> BuildReport:
     """Bring the index up to date with the corpus: only new, changed or removed pages, by
     content hash; everything when rebuild is set or the index is missing or damaged.
-    progress(done, total, page) is called after each page read."""
+    progress(done, total, page) is called after each page read. workers: processes forked to
+    write a big rebuild's segments (the command line gives one per core; 0: none)."""
     started = time.perf_counter()
     report = BuildReport()
     with writer_lock(index_dir, wait):
         plan = plan_update(corpus, index_dir, rebuild, report)
         try:
             try:
-                records = write_generation(plan, progress)
+                records = write_generation(plan, progress, workers)
             except (IndexDamaged, EOFError, ValueError, sqlite3.DatabaseError):
                 if plan.full:
                     raise
@@ -688,7 +693,7 @@ def update_index(
                 # store): `gba-tui index` repairs by building afresh.
                 report = BuildReport()
                 plan = plan_update(corpus, index_dir, True, report)
-                records = write_generation(plan, progress)
+                records = write_generation(plan, progress, workers)
             manifest = swap_generation(plan, records)
         except (OSError, sqlite3.Error) as exc:
             raise IndexUnwritable(index_dir, exc) from None
@@ -722,7 +727,7 @@ def _next_generation(index_dir: Path) -> str:
 
 
 def ensure_index(
-    corpus: Path, index_dir: Path, progress: Progress | None = None
+    corpus: Path, index_dir: Path, progress: Progress | None = None, workers: int = 0
 ) -> BuildReport | None:
     """Build or update the index when it is missing or older than the corpus; None when it
     is fresh, or when another process is updating it (the last good generation answers).
@@ -735,4 +740,4 @@ def ensure_index(
         return None
     if manifest is not None and writer_active(index_dir):
         return None
-    return update_index(corpus, index_dir, progress=progress)
+    return update_index(corpus, index_dir, progress=progress, workers=workers)

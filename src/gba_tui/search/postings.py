@@ -195,3 +195,92 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: _Lengths, pool: TermPoo
         fieldwriter.finish_term()
     if current is not None:
         fieldwriter.finish_field()
+
+
+# ---------------------------------------------------------------- where a build's segments go
+
+
+class Segments:
+    """Where a build's documents are written, one Whoosh segment at a time: here, by one
+    ArticleWriter, committed at each cut (a rebuild) or once at the end (an update)."""
+
+    def __init__(self, ix: Any) -> None:
+        self._ix = ix
+        self._writer = ArticleWriter(ix)
+
+    def add_document(self, document: dict[str, Any]) -> None:
+        self._writer.add_document(**document)
+
+    def delete_by_term(self, field: str, value: str) -> None:
+        self._writer.delete_by_term(field, value)
+
+    def cut(self) -> None:
+        """Close the segment being written; the next document opens another."""
+        self._writer.commit(merge=False)
+        self._writer = ArticleWriter(self._ix)
+
+    def commit(self, mergetype: Any = None) -> None:
+        if mergetype is None:
+            self._writer.commit(merge=False)
+        else:
+            self._writer.commit(mergetype=mergetype)
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
+class SegmentFarm(Segments):
+    """A rebuild's segments written by worker processes while this one reads and prepares
+    the next pages: Whoosh's posting writer is pure Python and most of a build, and a new
+    generation's segments are independent of one another. Workers are forked (no new
+    interpreter, no file descriptors handed over); each writes whole segments into the
+    generation's folder without Whoosh's lock, and this process lists them in one commit."""
+
+    def __init__(self, ix: Any, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._ix = ix
+        self._writer = ArticleWriter(ix)  # holds Whoosh's lock and writes the table of contents
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        # Fork the workers now, before this process holds a segment's documents (a fork
+        # shares its memory with the worker until either writes to it).
+        self._pool.submit(int).result()
+        self._batch: list[dict[str, Any]] = []
+        self._pending: list[Any] = []
+
+    def add_document(self, document: dict[str, Any]) -> None:
+        self._batch.append(document)
+
+    def cut(self) -> None:
+        if self._batch:
+            folder, name = self._ix.storage.folder, self._ix.indexname
+            self._pending.append(self._pool.submit(_write_segment, folder, name, self._batch))
+            self._batch = []
+
+    def commit(self, mergetype: Any = None) -> None:
+        self.cut()
+        try:
+            written = [f.result() for f in self._pending]
+        finally:
+            self._pool.shutdown()
+        writer = self._writer
+        writer._close_segment()  # its own segment stayed empty
+        writer._commit_toc([*writer.segments, *written])
+        writer._finish()
+
+    def cancel(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+        self._writer.cancel()
+
+
+def _write_segment(folder: str, indexname: str, documents: list[dict[str, Any]]) -> Any:
+    """In a worker: one segment of the given documents, finished but not yet listed."""
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(folder, supports_mmap=False).open_index(indexname)
+    writer = ArticleWriter(ix, _lk=False)
+    for document in documents:
+        writer.add_document(**document)
+    # Not _finish(): the temporary folder is shared with the other writers of this index.
+    return writer._finalize_segment()

@@ -17,6 +17,7 @@ from typing import Any
 
 from gba_tui.stories import (
     CROWDED,
+    MIN_SHARED_BANDS,
     Level,
     UnionFind,
     band_keys,
@@ -62,23 +63,20 @@ def _candidates(
     pairs: set[tuple[int, int]] = set()
     for chunk in _chunks(new_rows):
         rows = json.dumps(chunk)
-        crowded = {
-            k
-            for (k,) in conn.execute(
-                "SELECT key FROM bands WHERE key IN (SELECT key FROM bands WHERE row IN"
-                " (SELECT value FROM json_each(?))) GROUP BY key HAVING count(*) > ?",
-                (rows, CROWDED),
-            )
-        }
+        # Counted in SQL: a key shared by many rows would give Python every pair of them.
         shared: dict[int, dict[int, int]] = {}
-        for key, a, b in conn.execute(
-            "SELECT a.key, a.row, b.row FROM bands a JOIN bands b ON a.key = b.key"
-            " AND a.row != b.row WHERE a.row IN (SELECT value FROM json_each(?))",
-            (rows,),
+        for a, b, n in conn.execute(
+            "WITH mine AS (SELECT key, row FROM bands WHERE row IN"
+            " (SELECT value FROM json_each(?))),"
+            " usable AS (SELECT key FROM bands WHERE key IN (SELECT key FROM mine)"
+            " GROUP BY key HAVING count(*) <= ?)"
+            " SELECT m.row, b.row, count(*) FROM mine m JOIN usable u ON u.key = m.key"
+            " JOIN bands b ON b.key = m.key AND b.row != m.row"
+            " GROUP BY m.row, b.row HAVING count(*) >= ?",
+            (rows, CROWDED, MIN_SHARED_BANDS),
         ):
-            if b in live and key not in crowded:
-                counts = shared.setdefault(a, {})
-                counts[b] = counts.get(b, 0) + 1
+            if b in live:
+                shared.setdefault(a, {})[b] = n
         pairs |= choose_candidates(shared)
     return pairs
 
@@ -161,14 +159,15 @@ def update_stories(
     order = _order_keys(conn, gen, [r for rows in groups.values() for r in rows])
     level_of = _group_levels(union, links)
 
-    def earliest(rows: list[int]) -> int:
-        return min(rows, key=lambda r: (order.get(r, ("~", 0)), r))
+    head = {
+        root: min(rows, key=lambda r: (order.get(r, ("~", 0)), r)) for root, rows in groups.items()
+    }
 
     conn.execute("DELETE FROM story WHERE gen = ?", (gen,))
     conn.executemany(
         "INSERT INTO story(gen, row, head, level) VALUES (?,?,?,?)",
         (
-            (gen, row, earliest(rows), level_of.get(root, "story"))
+            (gen, row, head[root], level_of.get(root, "story"))
             for root, rows in groups.items()
             for row in rows
         ),
