@@ -34,7 +34,13 @@ from gba_tui.search.matching import gram_terms
 from gba_tui.search.postings import SegmentFarm, Segments
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
-from gba_tui.search.story_index import add_bands, forget_rows, update_stories
+from gba_tui.search.story_index import (
+    add_bands,
+    find_links,
+    forget_rows,
+    update_stories,
+    write_stories,
+)
 from gba_tui.search.story_index import create_tables as create_story_tables
 from gba_tui.search.titles import MANIFEST
 from gba_tui.text.script import fold_script, searchable
@@ -595,9 +601,16 @@ def write_generation(
                 progress(n, total, rel)
         # A rebuild keeps its segments; an update folds the small segments of earlier updates
         # into its own, never the big ones.
-        writer.commit(None if plan.full else _merge_small_updates)
-        write_docmap(conn, gen, _rows_by_docnum(ix))
-        update_stories(conn, gen, previous, new_rows)
+        if plan.full:
+            # Every row is new and live: find the stories while workers finish their segments.
+            found = find_links(conn, None, set(new_rows), new_rows)
+            writer.commit()
+            write_docmap(conn, gen, _rows_by_docnum(ix))
+            write_stories(conn, gen, found)
+        else:
+            writer.commit(_merge_small_updates)
+            write_docmap(conn, gen, _rows_by_docnum(ix))
+            update_stories(conn, gen, previous, new_rows)
         conn.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(Exception):

@@ -143,26 +143,40 @@ def _group_levels(union: UnionFind[int], links: list[tuple[int, Level]]) -> dict
     return level_of
 
 
-def update_stories(
-    conn: sqlite3.Connection, gen: int, previous: int | None, new_rows: list[int]
-) -> None:
-    """Write generation gen's story groups (inside the writer's transaction): the previous
-    generation's, joined by what the new rows' band keys find and their texts confirm."""
-    live = {r for (r,) in conn.execute("SELECT row FROM docmap WHERE gen = ?", (gen,))}
+@dataclass
+class Links:
+    """Which rows are copies of one another (joined pairs and each link's level), before the
+    groups are written for a generation."""
+
+    union: UnionFind[int]
+    links: list[tuple[int, Level]]
+
+
+def find_links(
+    conn: sqlite3.Connection, previous: int | None, live: set[int], new_rows: list[int]
+) -> Links:
+    """The previous generation's groups, joined by what the new rows' band keys find and
+    their texts confirm. Needs no document map, so a rebuild runs it while its last Whoosh
+    segments are still being written."""
     union: UnionFind[int] = UnionFind()
     links = _carry_forward(conn, previous, live, union)
     links += _confirm(conn, _candidates(conn, [r for r in new_rows if r in live], live), union)
+    return Links(union, links)
+
+
+def write_stories(conn: sqlite3.Connection, gen: int, found: Links) -> None:
+    """Write generation gen's story groups (inside the writer's transaction), each headed by
+    its earliest copy (by date, then page order in the generation's document map)."""
+    union = found.union
     groups: dict[int, list[int]] = {}
     for row in list(union.parent):
         groups.setdefault(union.find(row), []).append(row)
     groups = {root: rows for root, rows in groups.items() if len(rows) > 1}
     order = _order_keys(conn, gen, [r for rows in groups.values() for r in rows])
-    level_of = _group_levels(union, links)
-
+    level_of = _group_levels(union, found.links)
     head = {
         root: min(rows, key=lambda r: (order.get(r, ("~", 0)), r)) for root, rows in groups.items()
     }
-
     conn.execute("DELETE FROM story WHERE gen = ?", (gen,))
     conn.executemany(
         "INSERT INTO story(gen, row, head, level) VALUES (?,?,?,?)",
@@ -172,6 +186,14 @@ def update_stories(
             for row in rows
         ),
     )
+
+
+def update_stories(
+    conn: sqlite3.Connection, gen: int, previous: int | None, new_rows: list[int]
+) -> None:
+    """Generation gen's groups once its document map is written (an update)."""
+    live = {r for (r,) in conn.execute("SELECT row FROM docmap WHERE gen = ?", (gen,))}
+    write_stories(conn, gen, find_links(conn, previous, live, new_rows))
 
 
 def forget_rows(conn: sqlite3.Connection) -> None:
