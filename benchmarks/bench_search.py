@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from gba_tui.cli import build_workers  # noqa: E402
 from gba_tui.corpus.library import load_corpus  # noqa: E402
 from gba_tui.search.indexer import update_index  # noqa: E402
 from gba_tui.search.searcher import Library  # noqa: E402
@@ -101,10 +102,12 @@ def percentile(xs: list[float], q: float) -> float:
 
 def bench_ours(pages: Path, work: Path, n: int, corpus_bytes: int) -> dict:
     where = work / "ours"
+    workers = build_workers()  # as `gba-tui index` builds: segments written by worker processes
     t0 = time.perf_counter()
-    report = update_index(pages, where)
+    report = update_index(pages, where, workers=workers)
     build = time.perf_counter() - t0
     peak_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak_workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
     t0 = time.perf_counter()
     lib = Library(where)
@@ -137,6 +140,7 @@ def bench_ours(pages: Path, work: Path, n: int, corpus_bytes: int) -> dict:
     return {
         "articles": report.articles,
         "build_s": round(build, 2),
+        "build_workers": workers,
         "articles_per_s": round(report.articles / build, 1),
         "mb_per_s": round(corpus_bytes / build / 1e6, 3),
         "index_mb": round(folder_size(where) / 1e6, 1),
@@ -149,6 +153,7 @@ def bench_ours(pages: Path, work: Path, n: int, corpus_bytes: int) -> dict:
         "top20_snippets_ms": round(statistics.mean(snippet_times) * 1000, 1),
         "incremental_one_page_s": round(incremental, 2),
         "peak_rss_mb": round(peak_build / 1e6, 1),
+        "peak_rss_worker_mb": round(peak_workers / 1e6, 1),
         "hits": totals,
     }
 

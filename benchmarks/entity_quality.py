@@ -313,41 +313,51 @@ def timing(n_articles: int, build: bool) -> dict:
 
 
 def _builds(indexer, pages_dir: Path, tmp: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """Whole builds with and without extraction: in one process (wall and CPU), and as users
-    get them, with the helper process preparing pages (wall; its CPU is not this process's)."""
-    original, parallel = indexer.prepare_page, indexer.PARALLEL_MIN_PAGES
-    indexer._bench_original_prepare = original
+    """Whole builds with and without extraction: in one process (wall and CPU), and as the
+    command line builds, with worker processes writing the Whoosh segments (wall; their CPU
+    is not this process's)."""
+    from gba_tui.cli import build_workers
+
+    original = indexer.prepare_page
     out: dict[str, object] = {}
-    for mode, min_pages in (("one_process", 10**9), ("default", parallel)):
-        indexer.PARALLEL_MIN_PAGES = min_pages
+    for mode, workers in (("one_process", 0), ("default", build_workers())):
         times = {}
         for label, fn in (("with", original), ("without", _prepare_without)):
-            # The helper process imports the indexer afresh: the function it is handed (by
-            # name) turns extraction off there too.
-            indexer.prepare_page = fn
+            indexer.prepare_page = fn  # pages are prepared in this process either way
             where = tmp / f"ix-{mode}-{label}"
             t0, c0 = time.perf_counter(), time.process_time()
-            indexer.update_index(pages_dir, where)
+            indexer.update_index(pages_dir, where, workers=workers)
             times[label] = (time.perf_counter() - t0, time.process_time() - c0)
             shutil.rmtree(where)
+        indexer.prepare_page = original
         w, wo = times["with"], times["without"]
         out[f"{mode}_build_s_with_without_wall"] = [round(w[0], 1), round(wo[0], 1)]
         out[f"{mode}_build_added_by_extraction_wall"] = round(w[0] / wo[0] - 1, 3)
         if mode == "one_process":
             out["one_process_build_s_with_without_cpu"] = [round(w[1], 1), round(wo[1], 1)]
             out["one_process_build_added_by_extraction_cpu"] = round(w[1] / wo[1] - 1, 3)
-    indexer.prepare_page, indexer.PARALLEL_MIN_PAGES = original, parallel
+        else:
+            out["default_build_workers"] = workers
     return out
 
 
+def _original_prepare():  # type: ignore[no-untyped-def]
+    from gba_tui.search import indexer
+
+    return indexer.prepare_page
+
+
+_ORIGINAL_PREPARE = _original_prepare()
+
+
 def _prepare_without(page):  # type: ignore[no-untyped-def]
-    """prepare_page with extraction stubbed out, in whichever process runs it."""
+    """prepare_page with extraction stubbed out."""
     from gba_tui.search import indexer
 
     saved = indexer._page_entities
     indexer._page_entities = _no_entities
     try:
-        return getattr(indexer, "_bench_original_prepare", indexer.prepare_page)(page)
+        return _ORIGINAL_PREPARE(page)
     finally:
         indexer._page_entities = saved
 

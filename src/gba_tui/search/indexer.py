@@ -30,7 +30,6 @@ from gba_tui.atomic import WriteFailed, atomic_write
 from gba_tui.corpus.ids import display_path, page_key
 from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page_noted
 from gba_tui.corpus.model import Article, Page, article_to_dict
-from gba_tui.search.matching import gram_terms
 from gba_tui.search.postings import SegmentFarm, Segments
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
@@ -38,6 +37,7 @@ from gba_tui.search.story_index import (
     add_bands,
     find_links,
     forget_rows,
+    story_bands,
     update_stories,
     write_stories,
 )
@@ -390,6 +390,7 @@ class PreparedArticle:
     folded: dict[str, str]
     pnum: int
     titles: tuple[str, str, str]
+    bands: list[int]  # the story index's band keys (stories.py)
 
 
 @dataclass
@@ -419,7 +420,7 @@ def prepare_page(page: Page) -> PreparedPage:
         document = {
             "page": key,
             "entities": keywords,
-            "grams": gram_terms(folded),
+            "grams": folded,  # its terms are counted where the document is written
             **{k: v for k, v in fields.items() if k in TEXT_FIELDS},
         }
         record = article_to_dict(article)
@@ -432,6 +433,7 @@ def prepare_page(page: Page) -> PreparedPage:
                 folded,
                 n,
                 (article.title, article.source, article.byline_names),
+                story_bands(folded.get("text", "")),
             )
         )
     return PreparedPage(display_path(page.path), key, out)
@@ -575,15 +577,16 @@ def write_generation(
         for rel in sorted(gone):
             writer.delete_by_term("page", plan.old["pages"][rel]["key"] if plan.old else "")
         total, pending = len(plan.pages), 0
-        for n, rel in enumerate(sorted(plan.pages), start=1):
+        ordered = sorted(plan.pages)
+        prepared_pages = writer.prepare(prepare_page, (plan.pages[rel] for rel in ordered))
+        for n, (rel, prepared) in enumerate(zip(ordered, prepared_pages, strict=True), start=1):
             page = plan.pages[rel]
-            prepared = prepare_page(page)
             for art in prepared.articles:
                 row = add_article(
                     conn, art.record, art.entities, art.folded, prepared.key, art.pnum, art.titles
                 )
                 writer.add_document({"row": row, **art.document})
-                add_bands(conn, row, art.folded.get("text", ""))
+                add_bands(conn, row, art.bands)
                 new_rows.append(row)
             pending += len(prepared.articles)
             if plan.full and pending >= SEGMENT_ARTICLES:

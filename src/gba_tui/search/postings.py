@@ -13,8 +13,10 @@ files written are Whoosh's own (the default codec), so reading is unchanged.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from gba_tui.text.lean_whoosh import lean_imports
 
@@ -22,6 +24,12 @@ with lean_imports():
     from whoosh.system import emptybytes
     from whoosh.writing import SegmentWriter
 
+
+P = TypeVar("P")
+R = TypeVar("R")
+# Pages handed to the workers before the first one's result is waited for: enough that a
+# worker never idles while this process writes the store, few enough to hold in memory.
+PREPARED_AHEAD = 16
 
 # (fieldname, term bytes, docnum, weight, value bytes): what Whoosh's pool is given.
 Posting = tuple[str, bytes, int, float, bytes | None]
@@ -208,6 +216,10 @@ class Segments:
         self._ix = ix
         self._writer = ArticleWriter(ix)
 
+    def prepare(self, prepare: Callable[[P], R], items: Iterable[P]) -> Iterator[R]:
+        """prepare(item) for each item, in order."""
+        return map(prepare, items)
+
     def add_document(self, document: dict[str, Any]) -> None:
         self._writer.add_document(**document)
 
@@ -230,10 +242,11 @@ class Segments:
 
 
 class SegmentFarm(Segments):
-    """A rebuild's segments written by worker processes while this one reads and prepares
-    the next pages: Whoosh's posting writer is pure Python and most of a build, and a new
-    generation's segments are independent of one another. Workers are forked (no new
-    interpreter, no file descriptors handed over); each writes whole segments into the
+    """A rebuild's pages prepared and its segments written by worker processes, while this
+    one writes the store in page order: preparing (segmenting, entities) and Whoosh's
+    posting writer, both pure Python, are most of a build, pages are prepared independently
+    and a new generation's segments are independent of one another. Workers are forked (no
+    new interpreter, no file descriptors handed over); each writes whole segments into the
     generation's folder without Whoosh's lock, and this process lists them in one commit."""
 
     def __init__(self, ix: Any, workers: int) -> None:
@@ -248,6 +261,17 @@ class SegmentFarm(Segments):
         self._pool.submit(int).result()
         self._batch: list[dict[str, Any]] = []
         self._pending: list[Any] = []
+
+    def prepare(self, prepare: Callable[[P], R], items: Iterable[P]) -> Iterator[R]:
+        """prepare(item) for each item, in order, a few items ahead in the workers."""
+        ahead: deque[Future[R]] = deque()
+        pending = iter(items)
+        for item in pending:
+            ahead.append(self._pool.submit(prepare, item))
+            if len(ahead) >= PREPARED_AHEAD:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
 
     def add_document(self, document: dict[str, Any]) -> None:
         self._batch.append(document)

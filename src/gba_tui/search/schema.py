@@ -18,7 +18,7 @@ with lean_imports():
     from whoosh.system import pack_uint
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 12  # 12: story signatures hash shingles in numpy
+SCHEMA_VERSION = 13  # 13: grams counted by the field (12: story signatures in numpy)
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}
@@ -62,15 +62,9 @@ def build_schema() -> Schema:
     return Schema(**fields)
 
 
-class GramFormat(Frequency):
-    """Postings given as (term, count) pairs already counted (search/matching.py)."""
-
-    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
-        return ((term, n, float(n), pack_uint(n)) for term, n in value)
-
-
 class GramField(FieldType):
-    """Terms made by search/matching.py's gram_terms, not by an analyzer."""
+    """Terms made by search/matching.py's gram_terms from an article's folded fields (field →
+    text), not by an analyzer; counted where the document is written (a build's worker)."""
 
     indexed = True
     # Scorable only so Whoosh keeps a length column: without one, its segment writer asks
@@ -79,6 +73,11 @@ class GramField(FieldType):
     stored = False
 
     def __init__(self) -> None:
-        self.format = GramFormat()
+        self.format = Frequency()
         self.analyzer = cjk_analyzer()
         self.vector = None
+
+    def index(self, value, **kwargs):  # type: ignore[no-untyped-def]
+        from gba_tui.search.matching import gram_terms  # matching imports this module
+
+        return ((t.encode("utf-8"), n, float(n), pack_uint(n)) for t, n in gram_terms(value))

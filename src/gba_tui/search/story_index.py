@@ -45,9 +45,12 @@ def create_tables(conn: sqlite3.Connection) -> None:
     conn.executescript(_SCHEMA)
 
 
-def add_bands(conn: sqlite3.Connection, row: int, folded_text: str) -> None:
-    """The article's band keys (none for a text too short to be anybody's copy)."""
-    keys = band_keys(signature(folded_text, folded=True))
+def story_bands(folded_text: str) -> list[int]:
+    """An article's band keys (none for a text too short to be anybody's copy)."""
+    return band_keys(signature(folded_text, folded=True))
+
+
+def add_bands(conn: sqlite3.Connection, row: int, keys: list[int]) -> None:
     conn.executemany("INSERT INTO bands(key, row) VALUES (?,?)", ((k, row) for k in keys))
 
 
