@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_search import ARTICLES_PER_PAGE, seed_sentences  # noqa: E402
 
+from gba_tui.cli import build_workers  # noqa: E402
 from gba_tui.search import indexer  # noqa: E402
 from gba_tui.search.searcher import Library  # noqa: E402
 from gba_tui.text.script import to_simplified, to_traditional  # noqa: E402
@@ -73,36 +74,53 @@ def add_reprints(folder: Path, rng: random.Random, share: float = 0.05) -> int:
 
 @contextmanager
 def stories_off():
-    saved = indexer.add_bands, indexer.update_stories
+    """No band keys made, none stored, no groups found or written."""
+    saved = (indexer.story_bands, indexer.add_bands, indexer.find_links, indexer.write_stories,
+             indexer.update_stories)  # fmt: skip
+    indexer.story_bands = lambda *a, **k: []  # type: ignore[assignment]
     indexer.add_bands = lambda *a, **k: None  # type: ignore[assignment]
+    indexer.find_links = lambda *a, **k: None  # type: ignore[assignment]
+    indexer.write_stories = lambda *a, **k: None  # type: ignore[assignment]
     indexer.update_stories = lambda *a, **k: None  # type: ignore[assignment]
     try:
         yield
     finally:
-        indexer.add_bands, indexer.update_stories = saved
+        (indexer.story_bands, indexer.add_bands, indexer.find_links, indexer.write_stories,
+         indexer.update_stories) = saved  # fmt: skip
 
 
 @contextmanager
 def timed_stories(record: list[float]):
-    """Time the step that writes a generation's groups."""
-    real = indexer.update_stories
+    """Time the steps that find and write a generation's groups (a rebuild's two, an
+    update's one): their sum per build is appended."""
+    names = ("find_links", "write_stories", "update_stories")
+    real = {name: getattr(indexer, name) for name in names}
+    spent = [0.0]
 
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        real(*args, **kwargs)
-        record.append(time.perf_counter() - started)
+    def timed(fn):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - started
 
-    indexer.update_stories = wrapper  # type: ignore[assignment]
+        return wrapper
+
+    for name in names:
+        setattr(indexer, name, timed(real[name]))
     try:
         yield
     finally:
-        indexer.update_stories = real
+        for name in names:
+            setattr(indexer, name, real[name])
+        record.append(spent[0])
 
 
 def build(pages: Path, index: Path) -> float:
     shutil.rmtree(index, ignore_errors=True)
     started = time.perf_counter()
-    indexer.update_index(pages, index, rebuild=True)
+    indexer.update_index(pages, index, rebuild=True, workers=build_workers())
     return time.perf_counter() - started
 
 
@@ -142,6 +160,7 @@ def bench_size(work: Path, n: int, rounds: int) -> dict:
         "story_grouping_step_s": round(min(step), 2),
         "update_one_page_s": round(update_total, 2),
         "update_story_step_s": round(update_step[0], 3) if update_step else None,
+        "build_workers": build_workers(),
     }
 
 
