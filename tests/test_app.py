@@ -808,30 +808,27 @@ async def test_11_bylines_and_focused_pane_are_clear_in_256_colours(index_dir):
         assert app.screen.query_one("#hits").styles.border_top[0] == "round"
 
 
-async def test_9_dates_show_in_list_and_ranking_sort_newest_first_and_chart_over_time(
-    index_dir,
-):
-    # Article gains `date` from the segmenter; until then the test gives its articles one.
-    from dataclasses import dataclass, fields
+def write_dated_pages(folder):
+    """Web pages of our own: most under a header with the date, some without one."""
+    folder.mkdir(parents=True)
+    for n in range(12):
+        header = f"時間：2025-{1 + n % 3:02d}-1{n % 10} 09:30 來源：香港商報\n\n" if n % 5 else ""
+        (folder / f"web-{n:02d}.txt").write_text(
+            header + f"大灣區第{n}場科創對接會舉行\n\n"
+            f"【本報訊】大灣區第{n}場科技創新對接會昨日在前海舉行，{n + 20}家企業參加，"
+            "主辦方表示將繼續推動跨境科研合作。\n",
+            "utf-8",
+        )
+    return folder
 
+
+async def test_9_dates_show_in_list_and_ranking_sort_newest_first_and_chart_over_time(tmp_path):
     from gba_tui.app.widgets.panes import Timeline
-    from gba_tui.corpus.model import Article
 
-    @dataclass(frozen=True)
-    class DatedArticle(Article):
-        date: str = ""
-
-    def dated(a, n):
-        values = {f.name: getattr(a, f.name) for f in fields(Article)}
-        values["date"] = f"2025-{1 + n % 3:02d}-1{n % 10}" if n % 5 else ""
-        return DatedArticle(**values)
-
-    app = make_app(index_dir)
+    corpus = write_dated_pages(tmp_path / "pages")
+    app = make_app(tmp_path / "index", corpus)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        lib = app.main.library
-        lib.articles = [dated(a, n) for n, a in enumerate(lib.articles)]
-        lib._by_id = {a.id: a for a in lib.articles}
         await search(app, pilot, "大湾区")
         view = app.main.view
         assert view.has_dates and "date" in app.screen.query_one("#hits", RankingTable).columns

@@ -126,6 +126,21 @@ def test_damaged_index_detected_and_rebuild_fixes_it(corpus_copy, tmp_path, dama
     assert Library(where).search("科技保险").total == 2
 
 
+def test_index_an_older_version_wrote_is_rebuilt_without_asking(corpus_copy, tmp_path):
+    import json
+
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    manifest = json.loads((where / "manifest.json").read_text("utf-8"))
+    manifest["schema"] -= 1  # as the previous release wrote it
+    (where / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(IndexDamaged):
+        Library(where)
+    report = ensure_index(corpus_copy, where)
+    assert report is not None and report.rebuilt and report.articles == 19
+    assert Library(where).search("科技保险").total == 2
+
+
 def test_plain_index_command_repairs_damage(corpus_copy, tmp_path):
     where = tmp_path / "ix"
     update_index(corpus_copy, where)

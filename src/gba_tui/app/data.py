@@ -201,15 +201,26 @@ def build_view(
     results: Results | None,
     script: Script,
     sort: Sort = "score",
+    keep: Iterable[str] = (),
 ) -> View:
-    """The panes' data for the current results (or the whole corpus when there are none)."""
-    articles = library.articles
+    """The panes' data for the current results (or the whole corpus when there are none).
+    keep: ids whose titles the view must know besides the hits (the marked articles). A
+    search reads only its hits, their other copies and those: at 50,000 articles, reading
+    every record for each search cost seconds."""
+    others: dict[str, Article] = {}
+    if results is None:
+        articles = list(library.articles)  # one pass over the store
+    else:
+        hits = {h.id: h.article for h in results.hits}
+        wanted = {m for h in results.hits for m in h.other_copies} | set(keep)
+        others = library.articles_by_id(wanted - hits.keys())
+        articles = [*hits.values(), *others.values()]
     titles = {a.id: article_label(a, script) for a in articles}
     dates = {a.id: article_date(a) for a in articles if article_date(a)}
     rows: list[RankRow] = []
     if results is not None:
         best = results.hits[0].score if results.hits else 1.0
-        copies = copy_rows(library, results, script, dates)
+        copies = copy_rows(others, results, script, dates)
         for h in results.hits:
             rows.append(
                 RankRow(
@@ -265,7 +276,7 @@ def build_view(
         "" if results is None else results.understood,
         tuple(results.words) if results is not None else (),
         "" if results is None else results.query,
-        len(articles),
+        len(library.articles),
         dates,
         timeline(r.date for r in rows),
         all_copies=True if results is None else results.all_copies,
@@ -285,11 +296,10 @@ def source_cell(source: str, others: int, script: str) -> Text:
 
 
 def copy_rows(
-    library: Library, results: Results, script: str, dates: dict[str, str]
+    found: dict[str, Article], results: Results, script: str, dates: dict[str, str]
 ) -> dict[str, tuple[CopyRow, ...]]:
-    """For each hit of a story, its other copies (title, paper, date), earliest first."""
-    wanted = {m for h in results.hits for m in h.other_copies}
-    found = {m: a for m in wanted if (a := library.article(m)) is not None}
+    """For each hit of a story, its other copies (title, paper, date), earliest first;
+    found: the copies' articles by id."""
     out: dict[str, tuple[CopyRow, ...]] = {}
     for h in results.hits:
         rows = []

@@ -30,7 +30,6 @@ from gba_tui.atomic import WriteFailed, atomic_write
 from gba_tui.corpus.ids import display_path, page_key
 from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page_noted
 from gba_tui.corpus.model import Article, Page, article_to_dict
-from gba_tui.search.postings import SegmentFarm, Segments
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
 from gba_tui.search.story_index import (
@@ -60,6 +59,11 @@ class IndexDamaged(IndexProblem):
             f"the index at {where} is damaged or incompatible ({why}); "
             "`gba-tui index --rebuild` fixes it"
         )
+
+
+class IndexOutdated(IndexDamaged):
+    """An index an older gba-tui wrote (an earlier schema): nothing is wrong with it, so the
+    next use rebuilds it without asking, as it does when the segmenter or word lists change."""
 
 
 class IndexUnwritable(IndexProblem):
@@ -192,6 +196,10 @@ def read_manifest(index_dir: Path) -> Manifest | None:
         data = json.loads(text)
     except ValueError as exc:
         raise IndexDamaged(index_dir, f"unreadable manifest: {exc}") from None
+    # An older release's index is rebuilt; a newer one's is refused (it is not ours to undo).
+    ours = isinstance(data, dict) and data.get("format") == FORMAT
+    if ours and type(data.get("schema")) is int and data["schema"] < SCHEMA_VERSION:
+        raise IndexOutdated(index_dir, f"built with schema {data['schema']}")
     why = _manifest_problem(data)
     if why:
         raise IndexDamaged(index_dir, why)
@@ -347,6 +355,10 @@ def is_stale(manifest: Manifest, scan: Scan, corpus: Path) -> bool:
 # segment in time that grows faster than its size (10,000 articles: 89 s as one segment,
 # 48 s as five), and searching a handful of segments costs next to nothing more.
 SEGMENT_ARTICLES = 2000
+# An update folds segments under this many articles into its own: those of earlier updates.
+# A rebuild's last segment is usually bigger (865 of 10,865 articles), and merging it again
+# on every one-page update cost 6 s.
+UPDATE_MERGE = 128
 # Below this many pages a rebuild writes its segments itself: a worker only pays off once
 # there is a second segment to prepare while the first is written.
 FARM_MIN_PAGES = 500
@@ -570,6 +582,8 @@ def write_generation(
     new_rows: list[int] = []
     records: dict[str, PageRecord] = dict(plan.kept)
     farmed = plan.full and workers > 1 and len(plan.pages) >= FARM_MIN_PAGES
+    from gba_tui.search.postings import SegmentFarm, Segments  # Whoosh's writer: builds only
+
     writer = SegmentFarm(ix, workers) if farmed else Segments(ix)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -722,12 +736,12 @@ def update_index(
 def _merge_small_updates(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh's MERGE_SMALL expects segments of growing sizes; faced with a rebuild's many
     equal ones it merged 20 of them (40,000 articles) on a one-page update at 50,000: 277 s.
-    Here only segments smaller than half a rebuild segment are merged into the update's new
-    one, so an update costs at most about that many articles, and updates leave one small
-    segment rather than one each."""
+    Here only small segments (UPDATE_MERGE) are merged into the update's new one, so an
+    update costs at most about that many articles, and updates leave one small segment
+    rather than one each."""
     from whoosh.reading import SegmentReader
 
-    small = [s for s in segments if s.doc_count_all() < SEGMENT_ARTICLES // 2]
+    small = [s for s in segments if s.doc_count_all() < min(SEGMENT_ARTICLES // 2, UPDATE_MERGE)]
     if not small:
         return segments
     for seg in small:
@@ -748,9 +762,13 @@ def ensure_index(
     """Build or update the index when it is missing or older than the corpus; None when it
     is fresh, or when another process is updating it (the last good generation answers).
 
-    A damaged index raises IndexDamaged: the user decides to rebuild.
+    A damaged index raises IndexDamaged: the user decides to rebuild. One an older version
+    wrote (IndexOutdated) is rebuilt here.
     """
-    manifest = read_manifest(index_dir)
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexOutdated:
+        return update_index(corpus, index_dir, rebuild=True, progress=progress, workers=workers)
     scan = scan_corpus(corpus)
     if manifest is not None and not is_stale(manifest, scan, corpus):
         return None

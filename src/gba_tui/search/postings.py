@@ -15,8 +15,7 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gba_tui.text.lean_whoosh import lean_imports
 
@@ -24,6 +23,9 @@ with lean_imports():
     from whoosh.system import emptybytes
     from whoosh.writing import SegmentWriter
 
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 P = TypeVar("P")
 R = TypeVar("R")

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.entities.model import Entity
@@ -20,10 +20,12 @@ from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
 from gba_tui.search.story_index import StoryRef, read_stories
-from gba_tui.stories import Level
 from gba_tui.text.analysis import query_tokens
 from gba_tui.text.clean import clean_text
 from gba_tui.text.lean_whoosh import lean_imports
+
+if TYPE_CHECKING:
+    from gba_tui.stories import Level
 
 with lean_imports():
     from whoosh import query as wq
@@ -31,6 +33,45 @@ with lean_imports():
     from whoosh.query.compound import DefaultOr
     from whoosh.reading import TermNotFound
     from whoosh.scoring import BM25F
+
+
+class ColumnLengthBM25F(BM25F):  # type: ignore[misc]
+    """Whoosh's BM25F, with each segment's field lengths read from its length column in one
+    piece. Whoosh reads a document's length for every document it scores, through four calls
+    and a file read each: 70 of the 150 ms that ranking 8,700 matches took at 10,000 articles.
+    The same numbers (the column's length bytes, decoded by Whoosh's own table), so the same
+    scores; any segment whose column is not laid out as expected is scored Whoosh's way."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if hasattr(scorer, "dfl"):
+            lengths = _segment_lengths(searcher.reader(), fieldname)
+            if lengths is not None:
+                scorer.dfl = lengths.__getitem__
+        return scorer
+
+
+def _segment_lengths(reader: Any, fieldname: str) -> list[int] | None:
+    """Every document's length of a field in one segment (cached on its reader), or None."""
+    cache = reader.__dict__.setdefault("_gba_lengths", {})
+    if fieldname not in cache:
+        cache[fieldname] = None
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+            from whoosh.util.numeric import byte_to_length
+
+            if reader.is_atomic():
+                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                if column is not None and column._fixedlen == 1:
+                    raw = column._dbfile.get(column._basepos, column._count)
+                    table = [byte_to_length(b) for b in range(256)]
+                    # Past the column's end Whoosh gives the default byte: 0.
+                    lengths = [table[b] for b in raw]
+                    lengths += [table[0]] * (reader.doc_count_all() - len(lengths))
+                    cache[fieldname] = lengths
+        except (AttributeError, TypeError, ValueError):
+            pass
+    return cache[fieldname]
 
 
 @dataclass(frozen=True)
@@ -174,7 +215,7 @@ class Library:
         gen_dir = index_dir / manifest["generation"]
         try:
             self._ix = open_whoosh(gen_dir)
-            self._searcher = self._ix.searcher(weighting=BM25F())
+            self._searcher = self._ix.searcher(weighting=ColumnLengthBM25F())
             self._conn = open_store(index_dir / manifest["store"])
             self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
             leaves = self._searcher.leaf_searchers()
@@ -297,6 +338,13 @@ class Library:
             return None
         found = self._records([d]).get(d)
         return found[0] if found else None
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
+        """The articles of these ids (ids not in the index left out), read in one query."""
+        with self._lock:
+            docs = self._store.docnums_of_ids(ids)
+        found = self._records(docs.values())
+        return {aid: found[d][0] for aid, d in docs.items() if d in found}
 
     @property
     def skipped(self) -> dict[str, Any]:

@@ -13,18 +13,11 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gba_tui.stories import (
-    CROWDED,
-    MIN_SHARED_BANDS,
-    Level,
-    UnionFind,
-    band_keys,
-    choose_candidates,
-    confirmed_pairs,
-    signature,
-)
+# stories.py (numpy, regexes) is imported where groups are made: a search only reads them.
+if TYPE_CHECKING:
+    from gba_tui.stories import Level, UnionFind
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, row INTEGER NOT NULL);
@@ -47,6 +40,8 @@ def create_tables(conn: sqlite3.Connection) -> None:
 
 def story_bands(folded_text: str) -> list[int]:
     """An article's band keys (none for a text too short to be anybody's copy)."""
+    from gba_tui.stories import band_keys, signature
+
     return band_keys(signature(folded_text, folded=True))
 
 
@@ -63,6 +58,8 @@ def _candidates(
     conn: sqlite3.Connection, new_rows: list[int], live: set[int]
 ) -> set[tuple[int, int]]:
     """Pairs (new row, live row) that share enough band keys that are not crowded."""
+    from gba_tui.stories import CROWDED, MIN_SHARED_BANDS, choose_candidates
+
     pairs: set[tuple[int, int]] = set()
     for chunk in _chunks(new_rows):
         rows = json.dumps(chunk)
@@ -129,6 +126,8 @@ def _confirm(
     conn: sqlite3.Connection, pairs: set[tuple[int, int]], union: UnionFind[int]
 ) -> list[tuple[int, Level]]:
     """The candidate pairs whose texts are copies of one story, joined: (row, level)."""
+    from gba_tui.stories import confirmed_pairs
+
     texts = _texts(conn, {r for p in pairs for r in p})
     found: list[tuple[int, Level]] = []
     for a, b, level in confirmed_pairs(sorted(pairs), lambda r: texts.get(r, ""), folded=True):
@@ -161,6 +160,8 @@ def find_links(
     """The previous generation's groups, joined by what the new rows' band keys find and
     their texts confirm. Needs no document map, so a rebuild runs it while its last Whoosh
     segments are still being written."""
+    from gba_tui.stories import UnionFind
+
     union: UnionFind[int] = UnionFind()
     links = _carry_forward(conn, previous, live, union)
     links += _confirm(conn, _candidates(conn, [r for r in new_rows if r in live], live), union)

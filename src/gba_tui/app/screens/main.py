@@ -411,6 +411,7 @@ class MainScreen(Screen[None]):
             self.sort,
             debounce,
             self.all_copies,
+            self.marked,
         )
 
     def refresh_view(self, then_focus: str | None = None) -> None:
@@ -427,6 +428,7 @@ class MainScreen(Screen[None]):
         sort: Sort,
         debounce: bool,
         all_copies: bool = False,
+        marked: frozenset[str] = frozenset(),
     ) -> None:
         from gba_tui.app.data import build_view
         from gba_tui.search.query import QueryError
@@ -443,7 +445,7 @@ class MainScreen(Screen[None]):
             except QueryError as exc:
                 self.post_message(QueryProblem(generation, str(exc)))
                 return
-        view = build_view(library, results, script, sort)
+        view = build_view(library, results, script, sort, keep=marked)
         if not worker.is_cancelled and generation == self.generation:
             self.post_message(ViewReady(generation, view, results))
 
@@ -634,6 +636,8 @@ class MainScreen(Screen[None]):
 
     def action_toggle_marks_view(self) -> None:
         self.marks_only = not self.marks_only
+        if self.marks_only and self.view is not None and not self.marked <= self.view.titles.keys():
+            self.refresh_view()  # marks from earlier searches: the view reads their titles
         self.focus_pane("documents")
 
     # ------------------------------------------------------------ script, sort, filters, tables
