@@ -147,3 +147,19 @@ def test_stories_command_prints_a_table(tmp_path, capsys):
     assert main([*args, "stories"]) == 0
     out = capsys.readouterr().out
     assert "1 story ran in more than one article" in out and "河套" in out
+
+
+def test_a_chain_of_copies_stops_at_the_story_size_limit():
+    """Each text like the next but the first unlike the last: the chain is cut at MAX_COPIES
+    rather than becoming one story of the whole archive."""
+    from gba_tui.stories import MAX_COPIES, UnionFind
+
+    union: UnionFind[int] = UnionFind()
+    joined = [union.join(n, n + 1) for n in range(MAX_COPIES + 50)]
+    assert joined[: MAX_COPIES - 1] == [True] * (MAX_COPIES - 1) and not joined[MAX_COPIES - 1]
+    groups: dict[int, int] = {}
+    for n in range(MAX_COPIES + 51):
+        root = union.find(n)
+        groups[root] = groups.get(root, 0) + 1
+    assert max(groups.values()) == MAX_COPIES
+    assert union.find(0) == union.find(MAX_COPIES - 1) != union.find(MAX_COPIES)

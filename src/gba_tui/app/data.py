@@ -27,6 +27,7 @@ from gba_tui.render import (
     part_text,
     score_bar,
 )
+from gba_tui.search.titles import LIST_LIMIT
 from gba_tui.text.script import convert_script
 
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ class View:
     preview: bool = False  # titles only, read before the index opened
     all_copies: bool = True  # False: each story once, by its best-ranked copy
     copies_total: int = 0  # matching articles before stories were folded
+    listed: int = 0  # without a search: the articles in the list's order (only the first shown)
 
     @property
     def folded_away(self) -> int:
@@ -155,7 +157,7 @@ def list_label(title: str, source: str, byline: str, script: str) -> tuple[str, 
     return list_entry(*(convert_script(x, script) for x in (title, source, byline)))
 
 
-def preview_view(titles: Sequence[tuple[str, str, str, str]]) -> View:
+def preview_view(titles: Sequence[tuple[str, str, str, str]], listed: int = 0) -> View:
     """The document list straight from the title list or the pages: (id, title, source,
     byline), as printed (OpenCC is not loaded yet)."""
     return View(
@@ -168,8 +170,9 @@ def preview_view(titles: Sequence[tuple[str, str, str, str]]) -> View:
         {},
         [],
         None,
-        corpus_size=len(titles),
+        corpus_size=max(listed, len(titles)),
         preview=True,
+        listed=max(listed, len(titles)),
     )
 
 
@@ -208,15 +211,20 @@ def build_view(
     search reads only its hits, their other copies and those: at 50,000 articles, reading
     every record for each search cost seconds."""
     others: dict[str, Article] = {}
+    listed = 0
     if results is None:
-        articles = list(library.articles)  # one pass over the store
+        # The whole corpus: its list from the store's light columns, not its records.
+        light = library.list_rows()
+        titles = {aid: list_label(t, src, b, script) for aid, t, src, b, _ in light}
+        dates = {aid: d for aid, *_, d in light if d}
+        articles: list[Article] = []
     else:
         hits = {h.id: h.article for h in results.hits}
         wanted = {m for h in results.hits for m in h.other_copies} | set(keep)
         others = library.articles_by_id(wanted - hits.keys())
         articles = [*hits.values(), *others.values()]
-    titles = {a.id: article_label(a, script) for a in articles}
-    dates = {a.id: article_date(a) for a in articles if article_date(a)}
+        titles = {a.id: article_label(a, script) for a in articles}
+        dates = {a.id: article_date(a) for a in articles if article_date(a)}
     rows: list[RankRow] = []
     if results is not None:
         best = results.hits[0].score if results.hits else 1.0
@@ -245,11 +253,17 @@ def build_view(
         ids: list[str] | None = doc_order
     else:
         ranked = sorted(
-            enumerate(articles),
-            key=lambda p: order_key(sort, p[1].title, p[1].source, dates.get(p[1].id, ""), p[0]),
+            enumerate(light),
+            key=lambda p: order_key(sort, p[1][1], p[1][2], p[1][4], p[0]),
         )
-        doc_order = [a.id for _, a in ranked]
-        ids = None
+        doc_order = [row[0] for _, row in ranked]
+        listed = len(doc_order)
+        # A list of 50,000 entries is read by nobody and took seconds to lay out: the first
+        # LIST_LIMIT in the chosen order are listed (search or sort to see others), and the
+        # sidebar and tables are those of the articles listed.
+        doc_order = doc_order[:LIST_LIMIT]
+        ids = doc_order if listed > LIST_LIMIT else None
+        articles = list(library.articles_by_id(doc_order).values()) if doc_order else []
     entries = catalogue(library.entities_of, ids)
     labels = {}
     for e in entries:
@@ -258,7 +272,9 @@ def build_view(
         label.append(convert_script(e.name, script), style=ENTITY_STYLES.get(e.type, ""))
         labels[f"{e.type}:{e.key}"] = label
     tables = []
-    for a in articles if results is None else [h.article for h in results.hits]:
+    by_id = {a.id: a for a in articles}
+    table_order = doc_order if results is None else [h.id for h in results.hits]
+    for a in (by_id[i] for i in table_order if i in by_id):
         for n, t in enumerate(a.tables):
             label = Text(convert_script(t.title or a.title, script), style="bold")
             label.append("  " + convert_script(a.title, script), style="#a8a8a8")
@@ -280,6 +296,7 @@ def build_view(
         dates,
         timeline(r.date for r in rows),
         all_copies=True if results is None else results.all_copies,
+        listed=listed,
         copies_total=0 if results is None else (results.copies_total or results.total),
     )
 

@@ -30,6 +30,7 @@ class ArticlesPreview(Message):
 
     titles: list[tuple[str, str, str, str]]
     building: bool = False
+    listed: int = 0  # all the articles, when only the first of them are in titles
 
 
 @dataclass

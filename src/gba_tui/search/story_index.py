@@ -116,8 +116,7 @@ def _carry_forward(
     for row, head, level in conn.execute(
         "SELECT row, head, level FROM story WHERE gen = ?", (previous,)
     ):
-        if row in live and head in live:
-            union.join(row, head)
+        if row in live and head in live and union.join(row, head):
             kept.append((row, level))
     return kept
 
@@ -131,8 +130,8 @@ def _confirm(
     texts = _texts(conn, {r for p in pairs for r in p})
     found: list[tuple[int, Level]] = []
     for a, b, level in confirmed_pairs(sorted(pairs), lambda r: texts.get(r, ""), folded=True):
-        union.join(a, b)
-        found.append((a, level))
+        if union.join(a, b):
+            found.append((a, level))
     return found
 
 

@@ -12,6 +12,9 @@ import sqlite3
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+# The most entries the explorer's document list holds without a search: a list of 50,000
+# is read by nobody and took Textual seconds to lay out (app/data.py's build_view).
+LIST_LIMIT = 1000
 
 
 def read_titles(
@@ -26,4 +29,13 @@ def read_titles(
         gen = int(str(manifest["generation"]).rpartition("-")[2])
         return read_title_rows(index_dir / str(manifest["store"]), gen, offset, limit)
     except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
+        return None
+
+
+def article_count(index_dir: Path) -> int | None:
+    """How many articles the live generation holds (the manifest says), or None."""
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text("utf-8"))
+        return int(manifest["articles"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -282,11 +282,13 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="titles", exit_on_error=False)
     def show_titles(self) -> None:
         """The article list from the index's small title file: shown before anything slow."""
-        from gba_tui.search.titles import read_titles
+        from gba_tui.search.titles import LIST_LIMIT, article_count, read_titles
 
-        rows = read_titles(self.settings.index)
+        rows = read_titles(self.settings.index, 0, LIST_LIMIT)
         if rows and self.library is None:
-            self.post_message(ArticlesPreview([(r[0], r[1], r[2], r[3]) for r in rows]))
+            titles = [(r[0], r[1], r[2], r[3]) for r in rows]
+            listed = article_count(self.settings.index) or len(titles)
+            self.post_message(ArticlesPreview(titles, listed=listed))
         else:
             self.app.call_from_thread(self._open_library_once)
 
@@ -331,7 +333,7 @@ class MainScreen(Screen[None]):
 
     @on(ArticlesPreview)
     def show_preview(self, message: ArticlesPreview) -> None:
-        from gba_tui.app.data import preview_view
+        from gba_tui.app.data import LIST_LIMIT, preview_view
 
         self.call_after_refresh(self._open_library_once)
         if self.view is not None and not self.view.preview:
@@ -340,7 +342,9 @@ class MainScreen(Screen[None]):
             self.building = (0, 0)
             if self.query_text.strip():
                 self._say_building()
-        self.view = preview_view(message.titles)
+        self.view = preview_view(
+            message.titles[:LIST_LIMIT], max(message.listed, len(message.titles))
+        )
         if self.ready_at is None:
             self.ready_at = time.perf_counter()
 

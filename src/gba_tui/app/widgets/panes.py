@@ -134,6 +134,10 @@ class DocumentList(OptionList):
             self.add_option(Option(Text(why, style="italic"), disabled=True))
             return
         self.add_options([Option(self._entry(i), id=i) for i in order])
+        view = self.view
+        if view is not None and not self.marks_only and view.listed > len(order):
+            more = f"… and {view.listed - len(order):,} more: search, or s to sort, to see them"
+            self.add_option(Option(Text(more, style="italic"), disabled=True))
         if current in order:
             self.highlighted = order.index(current)
         elif order:
