@@ -100,6 +100,46 @@ def percentile(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
+def query_figures(where: Path) -> dict:
+    """In-process latency of the queries (each with its top-20 snippets), 3 rounds."""
+    t0 = time.perf_counter()
+    lib = Library(where)
+    open_s = time.perf_counter() - t0
+    lib.search("科技")  # warm caches the way a session would
+    latencies, per_query, totals = [], {}, {}
+    for _round in range(3):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            res = lib.search(q, limit=20)
+            dt = time.perf_counter() - t0
+            latencies.append(dt)
+            per_query[q] = max(per_query.get(q, 0), dt)
+            totals[q] = res.total
+    lib.close()
+    return {
+        "open_s": round(open_s, 3),
+        "query_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "query_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "slowest_queries_ms": dict(
+            sorted(((q, round(v * 1000, 1)) for q, v in per_query.items()), key=lambda x: -x[1])[:4]
+        ),
+        "hits": totals,
+    }
+
+
+def bench_existing(pages: Path, index: Path, work: Path, peer, peer_path: Path, small) -> dict:  # type: ignore[no-untyped-def]
+    """A corpus already built (a 50,000-article build takes a while): queries in process and
+    one query per process, against the FTS5 peer built now over the same pages."""
+    work.mkdir(parents=True, exist_ok=True)
+    fts5 = bench_fts5(pages, work, peer)
+    ours = query_figures(index)
+    row: dict = {"corpus": str(pages), "gba_tui": ours, "fts5_trigram": fts5}
+    if small is not None:
+        big = process_figures(pages, index, work / "fts5.sqlite", peer_path)
+        row["process"] = {"one_page_corpus": small, "this_corpus": big}
+    return row
+
+
 def bench_ours(pages: Path, work: Path, n: int, corpus_bytes: int) -> dict:
     where = work / "ours"
     workers = build_workers()  # as `gba-tui index` builds: segments written by worker processes
@@ -327,6 +367,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--no-baseline", action="store_true", help="skip Whoosh out of the box")
     ap.add_argument("--no-processes", action="store_true", help="skip the per-process figures")
+    ap.add_argument(
+        "--existing", nargs=2, metavar=("PAGES", "INDEX"), help="measure a built corpus instead"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="gba-bench-") as tmp:
         work = Path(tmp)
@@ -340,6 +383,11 @@ def main() -> None:
             if args.no_processes
             else process_figures(one / "pages", one / "ours", one / "fts5.sqlite", peer_path)
         )
+        if args.existing:
+            pages, index = (Path(x) for x in args.existing)
+            row = bench_existing(pages, index, work / "existing", peer, peer_path, small)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            return
         for n in args.sizes:
             row = bench_size(work / str(n), n, peer, peer_path, small, args)
             print(json.dumps(row, ensure_ascii=False), flush=True)

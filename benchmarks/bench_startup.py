@@ -37,10 +37,9 @@ from gba_tui.app.app import GbaApp
 from gba_tui.config import resolve
 class Timed(GbaApp):
     def on_mount(self):
-        super().on_mount()
         self.set_interval(0.005, self.check)
     def check(self):
-        if self.ready_at is not None:  # the article list is on screen
+        if self.main.ready_at is not None:  # the article list is on screen
             self.exit()
 Timed(resolve()).run(headless=True, size=(120, 40))
 """
@@ -55,11 +54,10 @@ from gba_tui.config import resolve
 marks = {}
 class Timed(GbaApp):
     def on_mount(self):
-        super().on_mount()
         self.set_interval(0.005, self.check)
     def check(self):
         main = self.main
-        if "list" not in marks and self.ready_at is not None:
+        if "list" not in marks and main.ready_at is not None:
             marks["list"] = time.perf_counter() - started
             main.query_text = %(query)r  # typed as soon as the list is there
             main.run_search()

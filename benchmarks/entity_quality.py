@@ -261,7 +261,7 @@ def real_pages(args: argparse.Namespace) -> dict:
 # ---------------------------------------------------------------- cost
 
 
-def timing(n_articles: int, build: bool) -> dict:
+def timing(n_articles: int, build: bool, modes: str = "both") -> dict:
     """Extraction alone against the rest of preparing the same pages (segmenting into
     articles, folding, the searchable fields), over pages resampled from the seeds; with
     `build`, two whole builds in one process, with and without extraction. Wall and CPU
@@ -308,11 +308,11 @@ def timing(n_articles: int, build: bool) -> dict:
             "extraction_share_of_preparing_cpu": round(extract[1] / prepare[1], 3),
         }
         if build:
-            out.update(_builds(indexer, pages_dir, Path(tmp)))
+            out.update(_builds(indexer, pages_dir, Path(tmp), modes))
         return out
 
 
-def _builds(indexer, pages_dir: Path, tmp: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _builds(indexer, pages_dir: Path, tmp: Path, modes: str = "both") -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Whole builds with and without extraction: in one process (wall and CPU), and as the
     command line builds, with worker processes writing the Whoosh segments (wall; their CPU
     is not this process's)."""
@@ -320,7 +320,8 @@ def _builds(indexer, pages_dir: Path, tmp: Path) -> dict[str, object]:  # type: 
 
     original = indexer.prepare_page
     out: dict[str, object] = {}
-    for mode, workers in (("one_process", 0), ("default", build_workers())):
+    runs = [("one_process", 0), ("default", build_workers())]
+    for mode, workers in [r for r in runs if modes in ("both", r[0])]:
         times = {}
         for label, fn in (("with", original), ("without", _prepare_without)):
             indexer.prepare_page = fn  # pages are prepared in this process either way
@@ -375,9 +376,15 @@ def main() -> int:
     ap.add_argument("--no-index", action="store_true", help="skip the person: queries")
     ap.add_argument("--timing", type=int, metavar="N", help="cost at N resampled articles")
     ap.add_argument("--build", action="store_true", help="with --timing: two whole builds too")
+    ap.add_argument(
+        "--build-mode",
+        choices=["both", "one_process", "default"],
+        default="both",
+        help="builds in one process, as the command line builds (worker processes), or both",
+    )
     args = ap.parse_args()
     if args.timing:
-        result: object = timing(args.timing, args.build)
+        result: object = timing(args.timing, args.build, args.build_mode)
     elif args.corpus:
         for p in (args.corpus, args.gold, args.pages_json):
             if not p.exists():

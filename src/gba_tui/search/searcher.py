@@ -339,10 +339,11 @@ class Library:
         found = self._records([d]).get(d)
         return found[0] if found else None
 
-    def list_rows(self) -> list[tuple[str, str, str, str, str]]:
-        """(id, headline, paper, byline, date) of every article, in page order."""
+    def list_rows(self, ids: Iterable[str] | None = None) -> list[tuple[str, str, str, str, str]]:
+        """(id, headline, paper, byline, date) of every article in page order, or of the
+        given ids: what lists show, without reading the articles."""
         with self._lock:
-            return self._store.list_rows()
+            return self._store.list_rows() if ids is None else self._store.list_rows_of(ids)
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         """The articles of these ids (ids not in the index left out), read in one query."""

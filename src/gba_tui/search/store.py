@@ -300,6 +300,17 @@ class StoreReader:
             )
         )
 
+    def list_rows_of(self, ids: Iterable[str]) -> list[tuple[str, str, str, str, str]]:
+        """The same light columns for the given ids (those in this generation)."""
+        return list(
+            self.conn.execute(
+                "SELECT a.id, a.title, a.source, a.byline, a.date FROM json_each(?) AS j"
+                " CROSS JOIN articles AS a CROSS JOIN docmap AS d"
+                " WHERE a.id = j.value AND d.gen = ? AND d.row = a.row",
+                (json.dumps(list(ids)), self.gen),
+            )
+        )
+
     def ids_at(self, offset: int, limit: int) -> list[str]:
         return [
             r[0]
