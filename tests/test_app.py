@@ -884,3 +884,28 @@ async def test_a_large_folder_builds_in_the_app_with_its_progress_shown(tmp_path
         assert app.main.library is not None and len(app.main.library.articles) == 150
         assert not app.screen.query_one("#progress").display
         assert any("rebuilt index" in n.message for n in app._notifications)
+
+
+async def test_without_a_search_a_big_corpus_lists_its_first_articles_and_says_how_many_more(
+    index_dir, monkeypatch
+):
+    """An archive of 50,000 is not listed whole (Textual took seconds to lay it out): the
+    first LIST_LIMIT in the chosen order, a line with the rest; a search lists its hits."""
+    import gba_tui.app.data as data
+    import gba_tui.search.titles as titles
+
+    monkeypatch.setattr(data, "LIST_LIMIT", 5)
+    monkeypatch.setattr(titles, "LIST_LIMIT", 5)
+    app = make_app(index_dir)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        docs = app.screen.query_one("#documents", DocumentList)
+        assert len(docs.order) == 5 and app.main.view.listed == 19
+        last = str(docs.get_option_at_index(docs.option_count - 1).prompt)
+        assert "and 14 more" in last
+        listed = set(docs.order)
+        side = {a for e in app.main.view.entities for a in e.articles}
+        assert side and side <= listed  # the sidebar speaks of the articles listed
+        await search(app, pilot, "大湾区")
+        assert app.main.view.total is not None and len(docs.order) == len(app.main.view.rows)
+        assert "more" not in str(docs.get_option_at_index(docs.option_count - 1).prompt)
