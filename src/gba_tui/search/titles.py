@@ -12,9 +12,11 @@ import sqlite3
 from pathlib import Path
 
 MANIFEST = "manifest.json"
-# The most entries the explorer's document list holds without a search: a list of 50,000
-# is read by nobody and took Textual seconds to lay out (app/data.py's build_view).
-LIST_LIMIT = 1000
+# The most entries the explorer's document list holds without a search, as many as the hits a
+# search lists: a list of 50,000 is read by nobody and took Textual seconds to lay out, and at
+# 54,503 articles 1,000 entries put the list at 1.06 s and the first search at 2.24 s, 200 at
+# 0.84 s and 1.79 s (app/data.py's build_view; benchmarks/bench_startup.py).
+LIST_LIMIT = 200
 
 
 def read_titles(
