@@ -196,11 +196,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
+    parser.add_argument(
+        "--titles",
+        type=Path,
+        help="the printed headlines, key → headline (kept with the texts, outside the repository;"
+        " default: titles.json beside the corpus folder)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
     args = parser.parse_args(argv)
     try:
         notes = json.loads(args.annotations.read_text("utf-8"))["articles"]
+        titles_path = args.titles or args.corpus.resolve().parent / "titles.json"
+        titles = json.loads(titles_path.read_text("utf-8"))
+        notes = [{**n, "title": titles[n["key"]]} for n in notes]
         corpus = load_corpus(args.corpus)
     except (OSError, ValueError, KeyError, CorpusError) as exc:
         print(f"page_quality: {exc}", file=sys.stderr)
