@@ -76,3 +76,23 @@ async def wait_workers(app):
             return
         except WorkerCancelled:
             continue
+
+
+def contrast_in_256_colours(style: str, background: tuple[int, int, int]) -> float:
+    """WCAG contrast of a Rich style's colour (white if it has none), as a 256-colour terminal
+    shows it, against a background colour."""
+    from rich.color import Color, ColorSystem
+    from rich.style import Style
+
+    def luminance(triplet):  # type: ignore[no-untyped-def]
+        def channel(c):  # type: ignore[no-untyped-def]
+            c = c / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(x) for x in triplet)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    colour = Style.parse(style).color or Color.parse("white")
+    fg = colour.downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+    lighter, darker = sorted((luminance(fg), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

@@ -7,7 +7,7 @@ import sys
 import pytest
 from textual.widgets import ProgressBar
 
-from conftest import INSURANCE_IDS, SEEDS, wait_workers
+from conftest import INSURANCE_IDS, SEEDS, contrast_in_256_colours, wait_workers
 from gba_tui.app.app import GbaApp, MainScreen
 from gba_tui.app.messages import ViewReady
 from gba_tui.app.screens.export_dialog import ExportDialog
@@ -784,26 +784,13 @@ async def test_11_history_kept_between_sessions_and_y_copies_the_citation(index_
 
 
 async def test_11_bylines_and_focused_pane_are_clear_in_256_colours(index_dir):
-    from rich.color import Color, ColorSystem
-
     from gba_tui.app.widgets.panes import META_STYLE
-
-    def luminance(triplet):
-        def channel(c):
-            c = c / 255
-            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-        r, g, b = (channel(x) for x in triplet)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
     app = make_app(index_dir)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         docs = app.screen.query_one("#documents")
-        background = docs.styles.background.rgb
-        byline = Color.parse(META_STYLE).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
-        lighter, darker = sorted((luminance(byline), luminance(background)), reverse=True)
-        assert (lighter + 0.05) / (darker + 0.05) >= 4.5
+        assert contrast_in_256_colours(META_STYLE, docs.styles.background.rgb) >= 4.5
         assert docs.styles.border_top[0] == "heavy"  # focused: heavy, the others round
         assert app.screen.query_one("#hits").styles.border_top[0] == "round"
 

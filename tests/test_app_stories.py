@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import wait_workers
+from conftest import contrast_in_256_colours, wait_workers
 from gba_tui.app.app import GbaApp
 from gba_tui.app.screens.compare import CompareScreen
 from gba_tui.app.screens.reader import ReaderScreen
@@ -249,33 +249,16 @@ async def test_app_and_cli_export_name_the_other_copies_alike(story_index, tmp_p
 
 
 async def test_change_colours_pass_contrast_in_256_colours(story_index):
-    from rich.color import Color, ColorSystem
-    from rich.style import Style
-
     from gba_tui.app.data import CHANGE_STYLES, COPIES_STYLE
-
-    def luminance(triplet):
-        def channel(c):
-            c = c / 255
-            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-        r, g, b = (channel(x) for x in triplet)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    def ratio(style, background):
-        colour = Style.parse(style).color or Color.parse("white")
-        fg = colour.downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
-        lighter, darker = sorted((luminance(fg), luminance(background)), reverse=True)
-        return (lighter + 0.05) / (darker + 0.05)
 
     app = make_app(story_index)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await search(app, pilot, "河套")
         panel = ranking(app).styles.background.rgb
-        assert ratio(COPIES_STYLE, panel) >= 4.5
+        assert contrast_in_256_colours(COPIES_STYLE, panel) >= 4.5
         await pilot.press("C")
         await settle(app, pilot)
         body = app.screen.query_one("#compare-body").styles.background.rgb
         for change, style in CHANGE_STYLES.items():
-            assert ratio(style, body) >= 7, change
+            assert contrast_in_256_colours(style, body) >= 7, change

@@ -59,19 +59,10 @@ class TermPool:
         self._unordered: set[tuple[str, bytes]] = set()
 
     def add(self, item: Posting) -> None:
+        """One posting as Whoosh's pool takes it (merging a segment in goes this way)."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        if docnum < 0:
-            return  # a spelling word: this schema keeps no spelling graph
-        key = (fieldname, tbytes)
-        postings = self._terms.get(key)
-        if postings is None:
-            postings = self._terms[key] = _TermPostings()
-        elif postings.docnums[-1] > docnum:
-            self._unordered.add(key)
-        postings.docnums.append(docnum)
-        postings.weights.append(weight)
-        value = vbytes or emptybytes
-        postings.values.append(self._values.setdefault(value, value))
+        if docnum >= 0:  # below 0: a spelling word, and this schema keeps no spelling graph
+            self.add_terms(fieldname, docnum, [(tbytes, 0, weight, vbytes)])
 
     def add_terms(self, fieldname: str, docnum: int, items: Iterable[Any]) -> int:
         """One field's terms of one document, as its field.index() gives them:

@@ -333,11 +333,7 @@ class Library:
         }
 
     def article(self, article_id: str) -> Article | None:
-        d = self._docnum(article_id)
-        if d is None:
-            return None
-        found = self._records([d]).get(d)
-        return found[0] if found else None
+        return self.articles_by_id([article_id]).get(article_id)
 
     def list_rows(self, ids: Iterable[str] | None = None) -> list[tuple[str, str, str, str, str]]:
         """(id, headline, paper, byline, date) of every article in page order, or of the
