@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gba_tui.search.query import QueryError, describe, parse_query
-from gba_tui.search.searcher import ranking_query
+from gba_tui.search.searcher import ranking_terms
 
 PIECES = st.sampled_from(
     [
@@ -57,7 +57,7 @@ def test_parser_never_raises_unexpectedly(text):
     except QueryError:
         return
     describe(node)
-    ranking_query(node)
+    ranking_terms(node)
 
 
 @settings(

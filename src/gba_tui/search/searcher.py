@@ -16,63 +16,16 @@ from gba_tui.entities.model import Entity
 from gba_tui.search.indexer import IndexDamaged, generation_number, open_whoosh, read_manifest
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
+from gba_tui.search.ranking import bm25f_scores, field_norms, term_weights
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
-from gba_tui.search.story_index import StoryRef, read_stories
+from gba_tui.search.story_index import StoryRef, read_stories, story_copies
 from gba_tui.text.analysis import query_tokens
 from gba_tui.text.clean import clean_text
-from gba_tui.text.lean_whoosh import lean_imports
 
 if TYPE_CHECKING:
     from gba_tui.stories import Level
-
-with lean_imports():
-    from whoosh import query as wq
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-    from whoosh.query.compound import DefaultOr
-    from whoosh.reading import TermNotFound
-    from whoosh.scoring import BM25F
-
-
-class ColumnLengthBM25F(BM25F):  # type: ignore[misc]
-    """Whoosh's BM25F, with each segment's field lengths read from its length column in one
-    piece. Whoosh reads a document's length for every document it scores, through four calls
-    and a file read each: 70 of the 150 ms that ranking 8,700 matches took at 10,000 articles.
-    The same numbers (the column's length bytes, decoded by Whoosh's own table), so the same
-    scores; any segment whose column is not laid out as expected is scored Whoosh's way."""
-
-    def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        if hasattr(scorer, "dfl"):
-            lengths = _segment_lengths(searcher.reader(), fieldname)
-            if lengths is not None:
-                scorer.dfl = lengths.__getitem__
-        return scorer
-
-
-def _segment_lengths(reader: Any, fieldname: str) -> list[int] | None:
-    """Every document's length of a field in one segment (cached on its reader), or None."""
-    cache = reader.__dict__.setdefault("_gba_lengths", {})
-    if fieldname not in cache:
-        cache[fieldname] = None
-        try:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-            from whoosh.util.numeric import byte_to_length
-
-            if reader.is_atomic():
-                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                if column is not None and column._fixedlen == 1:
-                    raw = column._dbfile.get(column._basepos, column._count)
-                    table = [byte_to_length(b) for b in range(256)]
-                    # Past the column's end Whoosh gives the default byte: 0.
-                    lengths = [table[b] for b in raw]
-                    lengths += [table[0]] * (reader.doc_count_all() - len(lengths))
-                    cache[fieldname] = lengths
-        except (AttributeError, TypeError, ValueError):
-            pass
-    return cache[fieldname]
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -155,40 +108,25 @@ class Results:
         return replace(self, hits=tuple(hits))
 
 
-def ranking_query(
+def ranking_terms(
     node: Node, frequency: Callable[[str, str], int] | None = None
-) -> wq.Query | None:
-    """What Whoosh ranks the exact matches by (BM25F): for each positive word, its rarest term
-    in the headline (weighted) and in the text. The exact match already proved the word is
-    there as a sequence; one term per field keeps Whoosh's top-N search able to skip blocks.
-    None when no word has an indexed term."""
-    parts: list[wq.Query] = []
+) -> list[tuple[str, str]]:
+    """What the exact matches are ranked by (BM25F), as (field, term): for each positive word,
+    its rarest term in the headline (weighted) and in the text. The exact match already proved
+    the word is there as a sequence; its rarest term says how much it counts."""
+    terms: list[tuple[str, str]] = []
     for w in positive_words(node):
         tokens = list(dict.fromkeys(query_tokens(w.text)))
         if not tokens:
             continue
-        fields = [FILTER_FIELDS[w.field]] if w.field else list(SEARCH_FIELDS)
-        alts: list[wq.Query] = []
-        if w.field and fields[0] not in TEXT_FIELDS:
+        if w.field and FILTER_FIELDS[w.field] not in TEXT_FIELDS:
             # Entity filters rank by the entity's keyword when typed in full.
-            alts.append(wq.Term("entities", needle(w.text)))
-            fields = []
-        for f in fields:
+            terms.append(("entities", needle(w.text)))
+            continue
+        for f in [FILTER_FIELDS[w.field]] if w.field else list(SEARCH_FIELDS):
             rarest = min(tokens, key=lambda t: frequency(f, t)) if frequency else tokens[-1]
-            alts.append(wq.Term(f, rarest))
-        if alts:
-            parts.append(alts[0] if len(alts) == 1 else _union(alts))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else _union(parts)
-
-
-def _union(parts: list[wq.Query]) -> wq.Query:
-    # Whoosh's plain Or preloads and scores every posting of a segment under 5,000 documents
-    # when it has three or more clauses, and a rebuild writes segments of 2,000: (人工智能 OR
-    # 量子) 香港 took 85 ms at 10,000 articles. The binary tree of unions skips what cannot
-    # reach the top N.
-    return DefaultOr(parts)
+            terms.append((f, rarest))
+    return terms
 
 
 def _single_characters(node: Node) -> list[str]:
@@ -215,7 +153,7 @@ class Library:
         gen_dir = index_dir / manifest["generation"]
         try:
             self._ix = open_whoosh(gen_dir)
-            self._searcher = self._ix.searcher(weighting=ColumnLengthBM25F())
+            self._searcher = self._ix.searcher()
             self._conn = open_store(index_dir / manifest["store"])
             self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
             leaves = self._searcher.leaf_searchers()
@@ -240,7 +178,9 @@ class Library:
         self._texts = IndexMatcher(
             self._all_documents, self._docs_of_term, self._sequences, self._folded_of, self._dated
         )
-        self._lengths: dict[int, int] | None = None
+        self._norms: tuple[int, dict[int, float]] | None = None
+        self._recent_terms: dict[tuple[str, str], dict[int, float]] = {}
+        self._norms_of_field: dict[tuple[str, float], list[float]] = {}
         self._story_of: dict[int, tuple[int, Level]] | None = None
         self.articles = ArticleSequence(self)
         self.entities_of = EntityMap(self)
@@ -258,50 +198,30 @@ class Library:
             self._universe = frozenset(every) - self._deleted
         return self._universe
 
-    def _matchers(self, field: str, term: str) -> Iterator[tuple[Any, int]]:
-        """Each segment's postings of a term, with the segment's first document number."""
-        for reader, offset in self._leaves:
-            try:
-                m = reader.postings(field, term)
-            except TermNotFound:
-                continue
-            yield m, offset
+    def _term_weights(self, field: str, term: str) -> dict[int, float]:
+        """Document → weight of a term's live postings, read a block at a time. The last few
+        terms are kept: a query reads a word's postings to match it and again to rank it."""
+        key = (field, term)
+        with self._lock:
+            found = self._recent_terms.pop(key, None)
+            if found is None:
+                found = term_weights(self._leaves, field, term)
+                for d in self._deleted & found.keys():
+                    del found[d]
+            self._recent_terms[key] = found
+            while len(self._recent_terms) > RECENT_TERMS:
+                del self._recent_terms[next(iter(self._recent_terms))]
+        return found
 
     def _docs_of_term(self, field: str, term: str) -> set[int]:
-        """The live documents holding a term: whole blocks of ids at a time (科技 at 10,000
-        articles is 9,000 postings; a Python call for each was most of the lookup)."""
-        out: set[int] = set()
-        with self._lock:
-            for m, offset in self._matchers(field, term):
-                if isinstance(m, W3LeafMatcher):
-                    while m.is_active():
-                        m._read_ids()
-                        out.update(map(offset.__add__, m._ids))
-                        m._next_block()
-                else:
-                    out.update(offset + d for d in m.all_ids())
-        return out - self._deleted if self._deleted else out
+        return set(self._term_weights(field, term))
 
-    def _postings(self, field: str, term: str) -> list[tuple[int, float]]:
-        """(document, weight) of a term's live postings, a block at a time."""
-        out: list[tuple[int, float]] = []
+    def _field_norms(self, field: str, avgfl: float) -> list[float]:
+        key = (field, avgfl)
         with self._lock:
-            for m, offset in self._matchers(field, term):
-                if isinstance(m, W3LeafMatcher):
-                    # Whole blocks of ids and weights, not a Python call per posting
-                    # (港 at 50,000 articles: 45,000 postings).
-                    while m.is_active():
-                        m._read_ids()
-                        m._read_weights()
-                        out.extend(zip([offset + i for i in m._ids], m._weights, strict=True))
-                        m._next_block()
-                else:
-                    while m.is_active():
-                        out.append((offset + m.id(), m.weight()))
-                        m.next()
-        if self._deleted:
-            out = [p for p in out if p[0] not in self._deleted]
-        return out
+            if key not in self._norms_of_field:
+                self._norms_of_field[key] = field_norms(self._leaves, field, avgfl)
+            return self._norms_of_field[key]
 
     def _sequences(self, field: str, word: str) -> set[int]:
         with self._lock:
@@ -314,12 +234,6 @@ class Library:
     def _folded_of(self, docs: Iterable[int], field: str) -> dict[int, str]:
         with self._lock:
             return {d: f[field] for d, f in self._store.folded(docs, (field,)).items()}
-
-    def _text_lengths(self) -> dict[int, int]:
-        if self._lengths is None:
-            with self._lock:
-                self._lengths = self._store.text_lengths()
-        return self._lengths
 
     def _docnum(self, article_id: str) -> int | None:
         with self._lock:
@@ -424,12 +338,14 @@ class Library:
             exact = exact & allowed
         copies_total = len(exact)
         scores: dict[int, float] = {}  # only what scored: most of a big result set never does
-        with self._lock:
-            q = ranking_query(node, self._searcher.doc_frequency)
-            # Folding stories drops copies from the top: rank a few times more to fill it.
-            wanted = limit if all_copies or limit is None else 4 * limit
-            if exact and q is not None:
-                scores.update(self._rank(q, exact, wanted))
+        if exact:
+            with self._lock:
+                terms = ranking_terms(node, self._searcher.doc_frequency)
+                scores.update(
+                    bm25f_scores(
+                        self._searcher, terms, self._term_weights, self._field_norms, exact
+                    )
+                )
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
         if not all_copies:
@@ -460,24 +376,19 @@ class Library:
         return exact - dropped
 
     def _story_refs(self, docs: list[int]) -> dict[int, StoryRef]:
-        story_of = self._stories()
-        heads = {story_of[d][0] for d in docs if d in story_of}
-        if not heads:
-            return {}
-        members = {d: h for d, (h, _) in story_of.items() if h in heads}
         with self._lock:
-            ids = self._store.ids_of_docnums(members)
-            order = self._store.orders(members)
+            rows = story_copies(self._conn, self._store.gen, docs)
+        copies: dict[int, list[tuple[bool, int, str]]] = {}
+        level_of: dict[int, tuple[int, Level]] = {}
+        for head, d, level, order, aid in rows:
+            copies.setdefault(head, []).append((d != head, order, aid))
+            level_of[d] = (head, level)
+        members = {head: tuple(aid for *_, aid in sorted(c)) for head, c in copies.items()}
         out: dict[int, StoryRef] = {}
         for d in docs:
-            if d not in story_of:
-                continue
-            head, level = story_of[d]
-            copies = sorted(
-                (m for m, h in members.items() if h == head),
-                key=lambda m: (m != head, order.get(m, 0)),
-            )
-            out[d] = StoryRef(ids[head], tuple(ids[m] for m in copies), level)
+            if d in level_of:
+                head, level = level_of[d]
+                out[d] = StoryRef(members[head][0], members[head], level)
         return out
 
     def story(self, article_id: str) -> StoryRef | None:
@@ -508,18 +419,22 @@ class Library:
 
         Only the documents that can reach the top have their page order read: the best
         `limit` scores and everything tied with the last of them."""
-        rounded = {d: round(v, 6) for d, v in scores.items() if v > 0}
-        if limit is not None and len(rounded) >= limit:
-            cutoff = heapq.nlargest(limit, rounded.values())[-1]
-            contenders = [d for d, v in rounded.items() if v >= cutoff]
+        positive = {d: v for d, v in scores.items() if v > 0}
+        if limit is not None and len(positive) >= limit:
+            # Rounding keeps order, so the cutoff is the limit-th raw score rounded; only
+            # scores near it or above are rounded (45,000 scores: rounding all took 30 ms).
+            cutoff = round(heapq.nlargest(limit, positive.values())[-1], 6)
+            near = {d: round(v, 6) for d, v in positive.items() if v >= cutoff - 1e-6}
+            rounded = {d: v for d, v in near.items() if v >= cutoff}
         else:
-            contenders = list(rounded)
+            rounded = {d: round(v, 6) for d, v in positive.items()}
+        contenders = list(rounded)
         with self._lock:
             order = self._store.orders(contenders)
         ranked = sorted(contenders, key=lambda d: (-rounded[d], order.get(d, 0)))
         if limit is not None and len(ranked) >= limit:
             return ranked[:limit]
-        rest = exact.difference(rounded)
+        rest = exact.difference(positive)
         if rest:
             with self._lock:
                 ranked += self._store.first_in_page_order(
@@ -527,65 +442,36 @@ class Library:
                 )
         return ranked
 
-    def _rank(self, q: wq.Query, exact: frozenset[int], limit: int | None) -> dict[int, float]:
-        """BM25F scores from Whoosh for (at least) the best `limit` of the exact matches.
-
-        A few matches are scored one by one, skipping the matcher to each; many are ranked
-        with Whoosh's own top-N search (it skips blocks that cannot make the top N), asking
-        for more until enough of its top N are exact matches."""
-        if limit is None or len(exact) <= 800:
-            return self._score_each(q, exact)
-        want = limit + 16
-        while True:
-            found = self._searcher.search(q, limit=want)
-            scores = {}
-            for hit in found:
-                if hit.docnum in exact:
-                    scores[hit.docnum] = hit.score or 0.0
-            if len(scores) >= limit + 16 or len(found) < want or want >= 8 * (limit + 16):
-                break
-            want *= 4
-        if len(scores) < min(len(exact), limit):
-            return self._score_each(q, exact)
-        return scores
-
-    def _score_each(self, q: wq.Query, exact: frozenset[int]) -> dict[int, float]:
-        wanted = sorted(exact)
-        scores: dict[int, float] = {}
-        context = self._searcher.context()
-        for leaf, offset in self._searcher.leaf_searchers():
-            m = q.matcher(leaf, context)
-            top = offset + leaf.doc_count_all()
-            for docnum in wanted:
-                if docnum < offset or docnum >= top:
-                    continue
-                if not m.is_active():
-                    break
-                local = docnum - offset
-                if m.id() < local:
-                    m.skip_to(local)
-                if m.is_active() and m.id() == local:
-                    scores[docnum] = m.score()
-        return scores
-
-    def _char_counts(self, field: str, ch: str) -> dict[int, int]:
+    def _char_counts(self, field: str, ch: str) -> dict[int, float]:
         term = latin_term(field, ch) if LATIN_RUN.fullmatch(ch) else char_term(field, ch)
-        return {d: int(w) for d, w in self._postings("grams", term)}
+        return self._term_weights("grams", term)
+
+    def _character_norms(self) -> tuple[int, dict[int, float]]:
+        """(articles, document → k1 * (1 - b + b * text length / average)): the length part
+        of BM25 for one-character words, computed once per open index."""
+        if self._norms is None:
+            with self._lock:
+                lengths = self._store.text_lengths()
+            n = max(len(lengths), 1)
+            avg_len = max(1.0, sum(lengths.values()) / n)
+            k1, b = CHARACTER_K1, CHARACTER_B
+            self._norms = n, {d: k1 * (1 - b + b * v / avg_len) for d, v in lengths.items()}
+        return self._norms
 
     def _score_character(self, ch: str, docs: frozenset[int], scores: dict[int, float]) -> None:
         """BM25 for a one-character word, counted in the folded text (headline counts thrice)."""
         in_title, in_text = self._char_counts("title", ch), self._char_counts("text", ch)
-        df = len(in_title.keys() | in_text.keys())
-        lengths = self._text_lengths()
-        n = max(len(lengths), 1)
-        avg_len = max(1.0, sum(lengths.values()) / n)
+        counted = in_title.keys() | in_text.keys()
+        n, norms = self._character_norms()
+        df = len(counted)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        k1, b = 1.2, 0.75
-        for i in docs:
-            tf = 3 * in_title.get(i, 0) + in_text.get(i, 0)
+        k1p1 = CHARACTER_K1 + 1
+        title_count, text_count, norm_of, get = in_title.get, in_text.get, norms.get, scores.get
+        empty = CHARACTER_K1 * (1 - CHARACTER_B)  # an article without text
+        for i in counted & docs:
+            tf = 3 * int(title_count(i, 0)) + int(text_count(i, 0))
             if tf:
-                norm = k1 * (1 - b + b * lengths.get(i, 0) / avg_len)
-                scores[i] = scores.get(i, 0.0) + idf * tf * (k1 + 1) / (tf + norm)
+                scores[i] = get(i, 0.0) + idf * tf * k1p1 / (tf + norm_of(i, empty))
 
     def _make_hit(
         self,
@@ -610,6 +496,12 @@ class Library:
         with self._lock:
             folded = self._store.folded([d]).get(d, {})
         return self._make_hit(rank, self._records([d])[d], folded, score, words)
+
+
+# Terms whose postings are kept decoded: the words of a query or two.
+RECENT_TERMS = 8
+# BM25's parameters for one-character words (scored here, not by Whoosh).
+CHARACTER_K1, CHARACTER_B = 1.2, 0.75
 
 
 def _better_copy(d: int, kept: int, head: int, scores: dict[int, float]) -> bool:
