@@ -141,6 +141,45 @@ def test_index_an_older_version_wrote_is_rebuilt_without_asking(corpus_copy, tmp
     assert Library(where).search("科技保险").total == 2
 
 
+def test_freshness_reads_the_manifest_head_and_a_damaged_page_table_is_rebuilt(
+    corpus_copy, tmp_path
+):
+    from gba_tui.search.indexer import read_manifest_head
+    from gba_tui.search.titles import PAGES_MARK
+
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    text = (where / "manifest.json").read_text("utf-8")
+    head, mark, table = text.partition(PAGES_MARK)
+    assert mark and '"pages":' not in head and table.startswith("{")
+    assert ensure_index(corpus_copy, where) is None  # fresh: the head's digest matches
+    # A page table cut short: searching needs only the head; an update reads the table,
+    # finds it damaged and builds afresh.
+    (where / "manifest.json").write_text(head + mark + table[: len(table) // 2], "utf-8")
+    assert read_manifest_head(where) is not None
+    assert Library(where).search("科技保险").total == 2
+    (corpus_copy / "extra.txt").write_text("新頁\n\n【本報訊】科技保險再有新產品推出。\n", "utf-8")
+    report = ensure_index(corpus_copy, where)
+    assert report is not None and report.rebuilt and report.articles == 20
+
+
+def test_a_changed_page_size_or_mtime_makes_the_index_stale(corpus_copy, tmp_path):
+    import os
+
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    page = sorted(corpus_copy.glob("*.txt"))[0]
+    st = page.stat()
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    report = ensure_index(corpus_copy, where)  # looked at again, found the same text
+    assert report is not None and report.changed == 0 and report.unchanged == 5
+    assert ensure_index(corpus_copy, where) is None  # the new mtime is recorded
+    page.write_text(page.read_text("utf-8") + "\n補充一段。\n", "utf-8")
+    report = ensure_index(corpus_copy, where)
+    assert report is not None and report.changed == 1 and not report.rebuilt
+    assert ensure_index(corpus_copy, where) is None
+
+
 def test_plain_index_command_repairs_damage(corpus_copy, tmp_path):
     where = tmp_path / "ix"
     update_index(corpus_copy, where)

@@ -146,13 +146,13 @@ def run_update(settings: Settings, rebuild: bool = False, only_if_needed: bool =
 
 def open_library(settings: Settings):  # type: ignore[no-untyped-def]
     """The index, built or brought up to date first when missing or older than the corpus."""
-    from gba_tui.search.indexer import IndexUnwritable, read_manifest
+    from gba_tui.search.indexer import IndexUnwritable, read_manifest_head
     from gba_tui.search.searcher import Library
 
     try:
         report = run_update(settings, only_if_needed=True)
     except IndexUnwritable as exc:
-        if read_manifest(settings.index) is None:
+        if read_manifest_head(settings.index) is None:
             raise
         # The pages changed but the index cannot be written: answer from the last one.
         print(f"gba-tui: {exc}; answering from the index as last built", file=sys.stderr)

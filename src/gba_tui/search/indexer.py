@@ -1,7 +1,8 @@
 """Build and update the article index: content hashes, one writer, atomic generations.
 
 Layout of an index folder:
-  manifest.json    which generation is live, and the pages (path → digest, size, mtime) it holds
+  manifest.json    which generation is live, a digest of its pages' sizes and mtimes, and the
+                   pages (path → digest, size, mtime) it holds, that table last
   gen-N/           a Whoosh index; every update writes gen-N+1 (linking the files it keeps)
   store-M.sqlite   articles, entities, folded text and each generation's document map
   .lock            held by the one process that writes
@@ -41,7 +42,7 @@ from gba_tui.search.story_index import (
     write_stories,
 )
 from gba_tui.search.story_index import create_tables as create_story_tables
-from gba_tui.search.titles import MANIFEST
+from gba_tui.search.titles import MANIFEST, PAGES_MARK, manifest_head_text
 from gba_tui.text.script import fold_script, searchable
 
 FORMAT = "gba-tui-index"
@@ -128,37 +129,60 @@ class SkippedRecord(TypedDict):
     stat: list[int]
 
 
-class Manifest(TypedDict):
+class ManifestHead(TypedDict):
+    """The manifest without its page table: what opening and checking freshness need."""
+
     format: str
     schema: int
     generation: str  # gen-N: the Whoosh folder, and the store's map for that generation
     store: str  # the SQLite file the generation's articles live in
     corpus: str
     pipeline: str
-    pages: dict[str, PageRecord]
+    scan: str  # digest of every page's and skipped file's path, size and mtime (scan_digest)
     skipped: dict[str, SkippedRecord]
     articles: int
     built: str
+
+
+class Manifest(ManifestHead):
+    pages: dict[str, PageRecord]
 
 
 def _is_stat(v: object) -> bool:
     return isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v)
 
 
-def _manifest_problem(data: object) -> str | None:
-    """Why a parsed manifest cannot be used, or None: every field of the schema checked."""
+def _head_problem(data: object) -> str | None:
+    """Why a parsed manifest head cannot be used, or None: every field of it checked."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return "not a gba-tui index"
     if data.get("schema") != SCHEMA_VERSION:
         return f"built with schema {data.get('schema')}, need {SCHEMA_VERSION}"
     for key, kind in (
         ("generation", str), ("store", str), ("corpus", str), ("pipeline", str),
-        ("pages", dict), ("skipped", dict), ("articles", int),
+        ("scan", str), ("skipped", dict), ("articles", int),
     ):  # fmt: skip
         if type(data.get(key)) is not kind:
             return f"manifest field {key!r} is not a {kind.__name__}"
     if not re.fullmatch(r"gen-\d+", data["generation"]) or "/" in data["store"]:
         return "manifest names no generation"
+    for rel, rec in data["skipped"].items():
+        if not (
+            isinstance(rec, dict)
+            and isinstance(rec.get("reason"), str)
+            and _is_stat(rec.get("stat"))
+        ):
+            return f"manifest record of skipped {rel!r} malformed"
+    return None
+
+
+def _manifest_problem(data: object) -> str | None:
+    """Why a parsed manifest cannot be used, or None: every field of the schema checked."""
+    why = _head_problem(data)
+    if why or not isinstance(data, dict):
+        return why
+    if type(data.get("pages")) is not dict:
+        return "manifest field 'pages' is not a dict"
     for rel, rec in data["pages"].items():
         if not (
             isinstance(rec, dict)
@@ -169,44 +193,48 @@ def _manifest_problem(data: object) -> str | None:
             and isinstance(rec.get("key"), str)
         ):
             return f"manifest record of {rel!r} malformed"
-    for rel, rec in data["skipped"].items():
-        if not (
-            isinstance(rec, dict)
-            and isinstance(rec.get("reason"), str)
-            and _is_stat(rec.get("stat"))
-        ):
-            return f"manifest record of skipped {rel!r} malformed"
     if sum(r["articles"] for r in data["pages"].values()) != data["articles"]:
         return "manifest article count does not add up"
     return None
 
 
-# The last manifest read and checked, by its file's identity: a search process reads it twice
-# (freshness, then the library), and at 12,500 pages each read and check took 80 ms.
-_last_manifest: tuple[tuple[str, int, int, int], Manifest] | None = None
+# The last manifest read and checked, whole and head only, by its file's identity: a search
+# process reads it twice (freshness, then the library), and at 12,500 pages each read and
+# check of the whole took 80 ms.
+_last_read: dict[bool, tuple[tuple[str, int, int, int], ManifestHead]] = {}
 
 
 def read_manifest(index_dir: Path) -> Manifest | None:
     """The manifest, None when there is no index; IndexDamaged when it cannot be trusted.
     The same object while the file is unchanged: read it, never change it."""
-    global _last_manifest
+    return cast("Manifest | None", _read_cached(index_dir, head_only=False))
+
+
+def read_manifest_head(index_dir: Path) -> ManifestHead | None:
+    """The manifest without its page table (what searching needs), as read_manifest."""
+    return _read_cached(index_dir, head_only=True)
+
+
+def _read_cached(index_dir: Path, head_only: bool) -> ManifestHead | None:
     try:
         st = (index_dir / MANIFEST).stat()
         identity = (str(index_dir.resolve()), st.st_ino, st.st_mtime_ns, st.st_size)
     except OSError:
         identity = None
-    if identity is not None and _last_manifest is not None and _last_manifest[0] == identity:
-        return _last_manifest[1]
-    manifest = _read_manifest(index_dir)
+    last = _last_read.get(head_only)
+    if identity is not None and last is not None and last[0] == identity:
+        return last[1]
+    manifest = _read_manifest(index_dir, head_only)
     if identity is not None and manifest is not None:
-        _last_manifest = (identity, manifest)
+        _last_read[head_only] = (identity, manifest)
     return manifest
 
 
-def _read_manifest(index_dir: Path) -> Manifest | None:
-    path = index_dir / MANIFEST
+def _read_manifest(index_dir: Path, head_only: bool) -> ManifestHead | None:
     try:
-        text = path.read_text("utf-8")
+        text, headless = manifest_head_text(index_dir) if head_only else (None, False)
+        if text is None:
+            text = (index_dir / MANIFEST).read_text("utf-8")
     except FileNotFoundError:
         if index_dir.is_dir() and any(p.name.startswith("gen-") for p in index_dir.iterdir()):
             raise IndexDamaged(index_dir, "manifest missing") from None
@@ -221,12 +249,14 @@ def _read_manifest(index_dir: Path) -> Manifest | None:
     ours = isinstance(data, dict) and data.get("format") == FORMAT
     if ours and type(data.get("schema")) is int and data["schema"] < SCHEMA_VERSION:
         raise IndexOutdated(index_dir, f"built with schema {data['schema']}")
-    why = _manifest_problem(data)
+    why = _head_problem(data) if headless else _manifest_problem(data)
     if why:
         raise IndexDamaged(index_dir, why)
     if not (index_dir / data["generation"]).is_dir() or not (index_dir / data["store"]).is_file():
         raise IndexDamaged(index_dir, "generation folder missing")
-    return cast(Manifest, data)
+    if head_only:
+        data.pop("pages", None)
+    return cast(ManifestHead, data)
 
 
 def generation_number(name: str) -> int:
@@ -352,16 +382,19 @@ def pipeline_fingerprint() -> str:
     return f"s{segmenter}-e{extractor}-d{data.hexdigest()[:12]}"
 
 
-def is_stale(manifest: Manifest, scan: Scan, corpus: Path) -> bool:
+def scan_digest(stats: dict[str, tuple[int, int]]) -> str:
+    """One digest of every file's path, size and mtime: equal digests, nothing to update."""
+    lines = (f"{rel}\t{size}\t{mtime}" for rel, (size, mtime) in sorted(stats.items()))
+    return hashlib.sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def is_stale(manifest: ManifestHead, scan: Scan, corpus: Path) -> bool:
     """Cheap check by size and mtime: does the index need an update for this corpus?"""
     if manifest["corpus"] != str(corpus.resolve()):
         return True
     if manifest["pipeline"] != pipeline_fingerprint():
         return True
-    known: dict[str, Any] = {**manifest["pages"], **manifest["skipped"]}
-    if known.keys() != scan.stats.keys():
-        return True
-    if any(tuple(known[p]["stat"]) != s for p, s in scan.stats.items()):
+    if manifest["scan"] != scan_digest(scan.stats):
         return True
     # A file skipped as unreadable may have been fixed (chmod changes no size or mtime).
     return any(
@@ -682,23 +715,25 @@ def _remove_store(path: Path) -> None:
 
 def swap_generation(plan: Plan, records: dict[str, PageRecord]) -> Manifest:
     """Make the new generation live (one rename), then drop all but it and the one before."""
-    manifest: Manifest = {
+    stats = {rel: (r["stat"][0], r["stat"][1]) for rel, r in {**records, **plan.skipped}.items()}
+    head: ManifestHead = {
         "format": FORMAT,
         "schema": SCHEMA_VERSION,
         "generation": plan.generation,
         "store": plan.store,
         "corpus": str(plan.corpus.resolve()),
         "pipeline": plan.fingerprint,
-        "pages": records,
+        "scan": scan_digest(stats),
         "skipped": plan.skipped,
         "articles": sum(r["articles"] for r in records.values()),
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     # No indent: json's C encoder only runs without one (50,000 articles: 0.85 s → 0.1 s).
-    atomic_write(
-        plan.index_dir / MANIFEST,
-        json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
-    )
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    head_json = json.dumps(head, **compact)  # type: ignore[arg-type]
+    pages_json = json.dumps(records, **compact)  # type: ignore[arg-type]
+    atomic_write(plan.index_dir / MANIFEST, f"{head_json[:-1]}{PAGES_MARK}{pages_json}}}")
+    manifest: Manifest = {**head, "pages": records}
     # Readers that opened the previous generation keep it until the next update.
     keep_gens = {plan.generation} | ({plan.old["generation"]} if plan.old else set())
     keep_stores = {plan.store} | ({plan.old["store"]} if plan.old else set())
@@ -787,7 +822,7 @@ def ensure_index(
     wrote (IndexOutdated) is rebuilt here.
     """
     try:
-        manifest = read_manifest(index_dir)
+        manifest = read_manifest_head(index_dir)
     except IndexOutdated:
         return update_index(corpus, index_dir, rebuild=True, progress=progress, workers=workers)
     scan = scan_corpus(corpus)

@@ -18,7 +18,7 @@ with lean_imports():
     from whoosh.system import pack_uint
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 13  # 13: grams counted by the field (12: story signatures in numpy)
+SCHEMA_VERSION = 14  # 14: the manifest's page digest, its table last (13: grams by field)
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}

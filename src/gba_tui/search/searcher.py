@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.entities.model import Entity
-from gba_tui.search.indexer import IndexDamaged, generation_number, open_whoosh, read_manifest
+from gba_tui.search.indexer import (
+    IndexDamaged,
+    generation_number,
+    open_whoosh,
+    read_manifest_head,
+)
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
 from gba_tui.search.ranking import bm25f_scores, field_norms, term_weights
@@ -147,7 +152,7 @@ class Library:
     """
 
     def __init__(self, index_dir: Path) -> None:
-        manifest = read_manifest(index_dir)
+        manifest = read_manifest_head(index_dir)
         if manifest is None:
             raise IndexDamaged(index_dir, "no index built yet")
         gen_dir = index_dir / manifest["generation"]

@@ -300,7 +300,7 @@ class MainScreen(Screen[None]):
             IndexDamaged,
             IndexProblem,
             is_stale,
-            read_manifest,
+            read_manifest_head,
             scan_corpus,
             update_index,
         )
@@ -309,7 +309,7 @@ class MainScreen(Screen[None]):
         corpus, index = self.settings.corpus, self.settings.index
         try:
             try:
-                manifest = read_manifest(index)
+                manifest = read_manifest_head(index)
                 fresh = manifest is not None and not is_stale(manifest, scan_corpus(corpus), corpus)
                 if fresh:
                     self.post_message(LibraryReady(Library(index)))
