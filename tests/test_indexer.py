@@ -228,7 +228,7 @@ def test_segments_build_the_same_index(tmp_path, monkeypatch, seeds):
     parts = update_index(seeds, tmp_path / "parts")
     assert (parts.pages, parts.articles) == (whole.pages, whole.articles)
     a, b = Library(tmp_path / "whole"), Library(tmp_path / "parts")
-    assert not b._searcher.reader().is_atomic()
+    assert not b._reader.is_atomic()
     assert list(a.articles) == list(b.articles)
     assert dict(a.entities_of.items()) == dict(b.entities_of.items())
     for q in ("科技保险", "person:謝寶劍", "港"):
@@ -247,7 +247,7 @@ def test_segments_written_by_worker_processes_build_the_same_index(tmp_path, mon
     farmed = update_index(seeds, tmp_path / "farmed", workers=2)
     assert (farmed.pages, farmed.articles) == (whole.pages, whole.articles)
     a, b = Library(tmp_path / "whole"), Library(tmp_path / "farmed")
-    assert len(b._searcher.reader().leaf_readers()) == 4  # 19 articles, a segment per 4+
+    assert len(b._reader.leaf_readers()) == 4  # 19 articles, a segment per 4+
     assert list(a.articles) == list(b.articles)
     for q in ("科技保险", "person:謝寶劍", "港", "大灣區 NOT 保險"):
         ranked = [[(h.id, h.score) for h in lib.search(q).hits] for lib in (a, b)]

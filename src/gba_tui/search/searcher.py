@@ -21,7 +21,7 @@ from gba_tui.search.indexer import (
 )
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
-from gba_tui.search.ranking import bm25f_scores, field_norms, term_weights
+from gba_tui.search.ranking import IndexStats, bm25f_scores, field_norms, term_weights
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
@@ -158,14 +158,14 @@ class Library:
         gen_dir = index_dir / manifest["generation"]
         try:
             self._ix = open_whoosh(gen_dir)
-            self._searcher = self._ix.searcher()
+            self._reader = self._ix.reader()
+            self._stats = IndexStats(self._reader)
             self._conn = open_store(index_dir / manifest["store"])
             self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
-            leaves = self._searcher.leaf_searchers()
-            self._leaves = [(s.reader(), offset) for s, offset in leaves]
+            self._leaves = list(self._reader.leaf_readers())
             segments = [(r.segment(), o) for r, o in self._leaves]
             deleted = {o + d for seg, o in segments if seg is not None for d in seg.deleted_docs()}
-            doc_count = self._searcher.doc_count()
+            doc_count = self._reader.doc_count()
             stored = self._store.count()
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh or SQLite raise, it is unusable
             raise IndexDamaged(index_dir, f"{type(exc).__name__}: {exc}") from None
@@ -191,7 +191,7 @@ class Library:
         self.entities_of = EntityMap(self)
 
     def close(self) -> None:
-        self._searcher.close()
+        self._reader.close()
         self._ix.close()
         self._conn.close()
 
@@ -199,7 +199,7 @@ class Library:
 
     def _all_documents(self) -> frozenset[int]:
         if self._universe is None:
-            every = range(self._searcher.reader().doc_count_all())
+            every = range(self._reader.doc_count_all())
             self._universe = frozenset(every) - self._deleted
         return self._universe
 
@@ -345,10 +345,10 @@ class Library:
         scores: dict[int, float] = {}  # only what scored: most of a big result set never does
         if exact:
             with self._lock:
-                terms = ranking_terms(node, self._searcher.doc_frequency)
+                terms = ranking_terms(node, self._stats.doc_frequency)
                 scores.update(
                     bm25f_scores(
-                        self._searcher, terms, self._term_weights, self._field_norms, exact
+                        self._stats, terms, self._term_weights, self._field_norms, exact
                     )
                 )
         for ch in _single_characters(node):
