@@ -32,6 +32,7 @@ from gba_tui.text.clean import clean_text
 if TYPE_CHECKING:
     from gba_tui.stories import Level
 
+
 @dataclass(frozen=True)
 class Hit:
     """One ranked article for a query."""
@@ -183,7 +184,7 @@ class Library:
         self._texts = IndexMatcher(
             self._all_documents, self._docs_of_term, self._sequences, self._folded_of, self._dated
         )
-        self._norms: tuple[int, dict[int, float]] | None = None
+        self._norms: tuple[int, list[float]] | None = None
         self._recent_terms: dict[tuple[str, str], dict[int, float]] = {}
         self._norms_of_field: dict[tuple[str, float], list[float]] = {}
         self._story_of: dict[int, tuple[int, Level]] | None = None
@@ -347,9 +348,7 @@ class Library:
             with self._lock:
                 terms = ranking_terms(node, self._stats.doc_frequency)
                 scores.update(
-                    bm25f_scores(
-                        self._stats, terms, self._term_weights, self._field_norms, exact
-                    )
+                    bm25f_scores(self._stats, terms, self._term_weights, self._field_norms, exact)
                 )
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
@@ -451,16 +450,19 @@ class Library:
         term = latin_term(field, ch) if LATIN_RUN.fullmatch(ch) else char_term(field, ch)
         return self._term_weights("grams", term)
 
-    def _character_norms(self) -> tuple[int, dict[int, float]]:
-        """(articles, document → k1 * (1 - b + b * text length / average)): the length part
-        of BM25 for one-character words, computed once per open index."""
+    def _character_norms(self) -> tuple[int, list[float]]:
+        """(articles, k1 * (1 - b + b * text length / average) by document number): the length
+        part of BM25 for one-character words, computed once per open index."""
         if self._norms is None:
             with self._lock:
-                lengths = self._store.text_lengths()
-            n = max(len(lengths), 1)
-            avg_len = max(1.0, sum(lengths.values()) / n)
+                n, lengths = self._store.text_lengths()
+            n = max(n, 1)
+            avg_len = max(1.0, sum(lengths) / n)
             k1, b = CHARACTER_K1, CHARACTER_B
-            self._norms = n, {d: k1 * (1 - b + b * v / avg_len) for d, v in lengths.items()}
+            norms = [k1 * (1 - b + b * v / avg_len) for v in lengths]
+            # Documents past the map's last (none live) get the norm of an empty text.
+            norms += [k1 * (1 - b + b * 0 / avg_len)] * (self._reader.doc_count_all() - len(norms))
+            self._norms = n, norms
         return self._norms
 
     def _score_character(self, ch: str, docs: frozenset[int], scores: dict[int, float]) -> None:
@@ -471,12 +473,11 @@ class Library:
         df = len(counted)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         k1p1 = CHARACTER_K1 + 1
-        title_count, text_count, norm_of, get = in_title.get, in_text.get, norms.get, scores.get
-        empty = CHARACTER_K1 * (1 - CHARACTER_B)  # an article without text
+        title_count, text_count, get = in_title.get, in_text.get, scores.get
         for i in counted & docs:
             tf = 3 * int(title_count(i, 0)) + int(text_count(i, 0))
             if tf:
-                scores[i] = get(i, 0.0) + idf * tf * k1p1 / (tf + norm_of(i, empty))
+                scores[i] = get(i, 0.0) + idf * tf * k1p1 / (tf + norms[i])
 
     def _make_hit(
         self,
