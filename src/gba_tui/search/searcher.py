@@ -421,23 +421,25 @@ class Library:
     ) -> list[int]:
         """The top `limit` by score, ties in page order; then unscored matches in page order.
 
-        Only the documents that can reach the top have their page order read: the best
-        `limit` scores and everything tied with the last of them."""
+        Only the documents that can reach the top have their page order read: those above
+        the limit-th score, then as many of those tied with it as fit, first in page order."""
         positive = {d: v for d, v in scores.items() if v > 0}
         if limit is not None and len(positive) >= limit:
             # Rounding keeps order, so the cutoff is the limit-th raw score rounded; only
             # scores near it or above are rounded (45,000 scores: rounding all took 30 ms).
             cutoff = round(heapq.nlargest(limit, positive.values())[-1], 6)
             near = {d: round(v, 6) for d, v in positive.items() if v >= cutoff - 1e-6}
-            rounded = {d: v for d, v in near.items() if v >= cutoff}
-        else:
-            rounded = {d: round(v, 6) for d, v in positive.items()}
-        contenders = list(rounded)
+            above = {d: v for d, v in near.items() if v > cutoff}
+            # All of source:北京商报's 4,000 matches score alike: the tie is cut in SQL.
+            tied = [d for d, v in near.items() if v == cutoff]
+            with self._lock:
+                order = self._store.orders(above)
+                last = self._store.first_in_page_order(tied, limit - len(above))
+            return sorted(above, key=lambda d: (-above[d], order.get(d, 0))) + last
+        rounded = {d: round(v, 6) for d, v in positive.items()}
         with self._lock:
-            order = self._store.orders(contenders)
-        ranked = sorted(contenders, key=lambda d: (-rounded[d], order.get(d, 0)))
-        if limit is not None and len(ranked) >= limit:
-            return ranked[:limit]
+            order = self._store.orders(rounded)
+        ranked = sorted(rounded, key=lambda d: (-rounded[d], order.get(d, 0)))
         rest = exact.difference(positive)
         if rest:
             with self._lock:
