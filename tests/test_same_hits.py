@@ -4,12 +4,14 @@ synthetic corpus, the same matches as a plain scan of every article's folded tex
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from pathlib import Path
 
 import pytest
 
+from gba_tui.search.query import QueryError
 from make_expected_hits import OUT, hit_lists
 
 
@@ -69,3 +71,24 @@ def test_index_matching_equals_a_scan(synthetic):
             continue
         for field in ("title", "text"):
             assert set(lib._texts.find(field, w)) == _scan_matches(folded, field, w), (field, w)
+
+
+def test_scores_computed_in_numpy_equal_those_computed_one_by_one(library, monkeypatch):
+    """A big corpus's postings are scored in numpy: the same floats as the loop, bit for bit."""
+    from gba_tui.search import ranking
+
+    queries = list(json.loads(Path(OUT).read_text("utf-8")))
+    queries += ["港", "科技 AND 保險", "(人工智能 OR 量子) 香港", "source:大公報", "深"]
+
+    def scores() -> dict[str, list[tuple[str, float]]]:
+        out = {}
+        for q in queries:
+            with contextlib.suppress(QueryError):  # some recorded substrings are not queries
+                out[q] = [(h.id, h.score) for h in library.search(q, limit=None).hits]
+        return out
+
+    one_by_one = scores()
+    monkeypatch.setattr(ranking, "VECTOR_POSTINGS", 0)
+    in_numpy = scores()
+    assert sum(len(v) for v in in_numpy.values()) > 500
+    assert in_numpy == one_by_one

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import json
-import math
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,16 @@ from gba_tui.search.indexer import (
 )
 from gba_tui.search.matching import LATIN_RUN, IndexMatcher, char_term, latin_term, needle
 from gba_tui.search.query import Node, describe, parse_query, positive_words, query_warnings
-from gba_tui.search.ranking import IndexStats, bm25f_scores, field_norms, term_weights
+from gba_tui.search.ranking import (
+    CHARACTER_B,
+    CHARACTER_K1,
+    IndexStats,
+    TermPostings,
+    add_character_scores,
+    bm25f_scores,
+    field_norms,
+    read_postings,
+)
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
 from gba_tui.search.store import StoreReader, open_store
@@ -185,7 +193,7 @@ class Library:
             self._all_documents, self._docs_of_term, self._sequences, self._folded_of, self._dated
         )
         self._norms: tuple[int, list[float]] | None = None
-        self._recent_terms: dict[tuple[str, str], dict[int, float]] = {}
+        self._recent_terms: dict[tuple[str, str], TermPostings] = {}
         self._norms_of_field: dict[tuple[str, float], list[float]] = {}
         self._story_of: dict[int, tuple[int, Level]] | None = None
         self.articles = ArticleSequence(self)
@@ -204,23 +212,21 @@ class Library:
             self._universe = frozenset(every) - self._deleted
         return self._universe
 
-    def _term_weights(self, field: str, term: str) -> dict[int, float]:
-        """Document → weight of a term's live postings, read a block at a time. The last few
-        terms are kept: a query reads a word's postings to match it and again to rank it."""
+    def _term_postings(self, field: str, term: str) -> TermPostings:
+        """A term's live postings, read a block at a time. The last few terms are kept: a
+        query reads a word's postings to match it and again to rank it."""
         key = (field, term)
         with self._lock:
             found = self._recent_terms.pop(key, None)
             if found is None:
-                found = term_weights(self._leaves, field, term)
-                for d in self._deleted & found.keys():
-                    del found[d]
+                found = read_postings(self._leaves, field, term, self._deleted)
             self._recent_terms[key] = found
             while len(self._recent_terms) > RECENT_TERMS:
                 del self._recent_terms[next(iter(self._recent_terms))]
         return found
 
     def _docs_of_term(self, field: str, term: str) -> set[int]:
-        return set(self._term_weights(field, term))
+        return set(self._term_postings(field, term).docs)
 
     def _field_norms(self, field: str, avgfl: float) -> list[float]:
         key = (field, avgfl)
@@ -348,7 +354,7 @@ class Library:
             with self._lock:
                 terms = ranking_terms(node, self._stats.doc_frequency)
                 scores.update(
-                    bm25f_scores(self._stats, terms, self._term_weights, self._field_norms, exact)
+                    bm25f_scores(self._stats, terms, self._term_postings, self._field_norms, exact)
                 )
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
@@ -448,9 +454,9 @@ class Library:
                 )
         return ranked
 
-    def _char_counts(self, field: str, ch: str) -> dict[int, float]:
+    def _character_postings(self, field: str, ch: str) -> TermPostings:
         term = latin_term(field, ch) if LATIN_RUN.fullmatch(ch) else char_term(field, ch)
-        return self._term_weights("grams", term)
+        return self._term_postings("grams", term)
 
     def _character_norms(self) -> tuple[int, list[float]]:
         """(articles, k1 * (1 - b + b * text length / average) by document number): the length
@@ -469,17 +475,9 @@ class Library:
 
     def _score_character(self, ch: str, docs: frozenset[int], scores: dict[int, float]) -> None:
         """BM25 for a one-character word, counted in the folded text (headline counts thrice)."""
-        in_title, in_text = self._char_counts("title", ch), self._char_counts("text", ch)
-        counted = in_title.keys() | in_text.keys()
-        n, norms = self._character_norms()
-        df = len(counted)
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        k1p1 = CHARACTER_K1 + 1
-        title_count, text_count, get = in_title.get, in_text.get, scores.get
-        for i in counted & docs:
-            tf = 3 * int(title_count(i, 0)) + int(text_count(i, 0))
-            if tf:
-                scores[i] = get(i, 0.0) + idf * tf * k1p1 / (tf + norms[i])
+        title, text = self._character_postings("title", ch), self._character_postings("text", ch)
+        articles, norms = self._character_norms()
+        add_character_scores(title, text, norms, articles, docs, scores)
 
     def _make_hit(
         self,
@@ -508,8 +506,6 @@ class Library:
 
 # Terms whose postings are kept decoded: the words of a query or two.
 RECENT_TERMS = 8
-# BM25's parameters for one-character words (scored here, not by Whoosh).
-CHARACTER_K1, CHARACTER_B = 1.2, 0.75
 
 
 def _better_copy(d: int, kept: int, head: int, scores: dict[int, float]) -> bool:
