@@ -290,3 +290,32 @@ def test_updates_merge_their_small_segments_never_the_big_ones(corpus_copy, tmp_
     assert lib.search("修訂3號").total == 1 and lib.search("修訂2號").total == 1
     assert len(lib.articles) == 19
     lib.close()
+
+
+def test_segments_open_their_term_tables_as_whoosh_does(corpus_copy, tmp_path):
+    """Our codec reads a term table's directory in one piece: the same tables, the same terms."""
+    from whoosh.codec.whoosh3 import W3TermsReader
+
+    from gba_tui.search.codec import ArticleCodec
+
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    lib = Library(where)
+    seen = 0
+    for reader, _ in lib._reader.leaf_readers():
+        segment, storage = reader.segment(), reader.storage()
+        assert isinstance(segment.codec(), ArticleCodec)
+        ours = segment.codec().terms_reader(storage, segment)
+        name = segment.make_filename(ArticleCodec.TERMS_EXT)
+        theirs = W3TermsReader(
+            segment.codec(),
+            storage.open_file(name),
+            storage.file_length(name),
+            segment.open_file(storage, ArticleCodec.POSTS_EXT),
+        )
+        assert ours._tindex.tables == theirs._tindex.tables
+        assert ours._tindex.extras == theirs._tindex.extras
+        assert list(ours.terms()) == list(theirs.terms())
+        seen += len(list(ours.terms()))
+    assert seen > 1000
+    assert lib.search("科技保险").total == 2

@@ -17,10 +17,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from gba_tui.search.codec import ArticleCodec
 from gba_tui.text.lean_whoosh import lean_imports
 
 with lean_imports():
-    from whoosh.codec.whoosh3 import W3Codec
     from whoosh.system import emptybytes
     from whoosh.writing import SegmentWriter
 
@@ -136,7 +136,7 @@ class ArticleWriter(SegmentWriter):  # type: ignore[misc]
     """Whoosh's SegmentWriter with the in-memory pool and a term-at-a-time posting writer."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("codec", W3Codec(blocklimit=POSTINGS_BLOCK))
+        kwargs.setdefault("codec", ArticleCodec(blocklimit=POSTINGS_BLOCK))
         super().__init__(ix, **kwargs)
         self.pool = TermPool()
         # The short path below writes no spelling words and no term vectors.
