@@ -30,6 +30,10 @@ LATIN_RUN = re.compile(r"[^\W_\u0250-\U0010ffff]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]{2}")
 _SPACE = re.compile(r"\s")
 CODE = {f: str(n) for n, f in enumerate(FOLDED_FIELDS)}
+# The most document numbers the word cache holds (about 60 bytes each): a common word matches
+# most of an archive (港 at 54,503 articles: 54,000), and 512 such words, the cache's old
+# limit, would have held 1.7 GB.
+CACHED_MATCHES = 1_000_000
 
 
 def needle(text: str) -> str:
@@ -89,14 +93,18 @@ class IndexMatcher:
         self._sequences = sequences
         self._texts = texts
         self._cache: dict[tuple[str, str], frozenset[int]] = {}
+        self._cached = 0  # documents held in the cache, all words together
 
     def find(self, field: str, word: str) -> frozenset[int]:
         """The documents whose folded field contains word (as find_word finds it)."""
         key = (field, word)
         if key not in self._cache:
-            if len(self._cache) > 512:
+            found = frozenset(self._find(field, word))
+            self._cached += len(found)
+            if self._cached > CACHED_MATCHES:
                 self._cache.clear()
-            self._cache[key] = frozenset(self._find(field, word))
+                self._cached = len(found)
+            self._cache[key] = found
         return self._cache[key]
 
     def _find(self, field: str, word: str) -> set[int]:
