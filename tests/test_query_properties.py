@@ -111,3 +111,20 @@ def test_any_unicode_gives_results_or_query_error(library, text):
     except QueryError:
         return
     json.dumps(results.to_json(), ensure_ascii=False).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_width_folding_is_nfkc_a_character_at_a_time(text):
+    """Folding keeps offsets: each character becomes its NFKC form when that is one character."""
+    import unicodedata
+
+    from gba_tui.text.script import normalize_width
+
+    def one(ch: str) -> str:
+        n = unicodedata.normalize("NFKC", ch)
+        return n if len(n) == 1 else ch
+
+    folded = normalize_width(text)
+    assert len(folded) == len(text)
+    assert folded == "".join(one(ch) for ch in text.replace("\u3000", " "))

@@ -26,16 +26,28 @@ def _convert(config: str, text: str) -> str:
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+class _CharacterNfkc(dict[int, str]):
+    """Code point → its NFKC form where that is one character, else the character itself;
+    filled as characters are met, for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch)
+        self[code] = out = n if len(n) == 1 else ch
+        return out
+
+
+_NFKC = _CharacterNfkc()
+
+
 def normalize_width(text: str) -> str:
-    """NFKC per character, so full- and half-width forms match and offsets stay put."""
+    """NFKC per character, so full- and half-width forms match and offsets stay put.
+    By str.translate over a table of the characters met (a loop over an article's characters
+    took half the time of snippets for 200 hits)."""
     text = text.translate(_FULL_WIDTH)
     if unicodedata.is_normalized("NFKC", text):
         return text
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
+    return text.translate(_NFKC)
 
 
 def fold_script(text: str) -> str:
