@@ -73,7 +73,7 @@ class GramField(FieldType):
     stored = False
 
     def __init__(self) -> None:
-        self.format = Frequency()
+        self.format = GramFrequency()
         self.analyzer = cjk_analyzer()
         self.vector = None
 
@@ -81,3 +81,12 @@ class GramField(FieldType):
         from gba_tui.search.matching import gram_terms  # matching imports this module
 
         return ((t.encode("utf-8"), n, float(n), pack_uint(n)) for t, n in gram_terms(value))
+
+
+class GramFrequency(Frequency):
+    """Whoosh's Frequency format, for GramField: its terms counted by gram_terms."""
+
+    def term_counts(self, value: dict[str, str]) -> dict[str, int]:
+        from gba_tui.search.matching import gram_terms  # matching imports this module
+
+        return dict(gram_terms(value))
