@@ -43,6 +43,7 @@ from gba_tui.search.story_index import (
 )
 from gba_tui.search.story_index import create_tables as create_story_tables
 from gba_tui.search.titles import MANIFEST, PAGES_MARK, manifest_head_text
+from gba_tui.text.analysis import Folded
 from gba_tui.text.script import fold_script, searchable
 
 FORMAT = "gba-tui-index"
@@ -488,6 +489,8 @@ def prepare_page(page: Page) -> PreparedPage:
             "entities": keywords,
             "grams": folded,  # its terms are counted where the document is written
             **{k: v for k, v in fields.items() if k in TEXT_FIELDS},
+            # Folded above already: the analyzer does not fold the whole text a second time.
+            "text": Folded(folded_full),
         }
         record = article_to_dict(article)
         record["path"] = display_path(article.path)
