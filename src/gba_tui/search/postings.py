@@ -13,10 +13,11 @@ Whoosh's posting writer a block at a time. The files written are Whoosh's own, b
 
 from __future__ import annotations
 
-from array import array
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import repeat
+from operator import sub
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -25,8 +26,11 @@ from gba_tui.search.codec import ArticleCodec
 from gba_tui.text.lean_whoosh import lean_imports
 
 with lean_imports():
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+    from whoosh.compat import dumps
     from whoosh.formats import Existence, Frequency
-    from whoosh.system import _INT_SIZE, emptybytes, pack_uint, unpack_uint
+    from whoosh.system import _INT_SIZE, emptybytes, pack_uint, pack_ushort, unpack_uint
+    from whoosh.util.numeric import length_to_byte
     from whoosh.writing import SegmentWriter
 
 
@@ -55,7 +59,7 @@ class _FieldPostings:
     document number, frequency and weight each. Terms get ids as they are first seen (text as
     str from term_counts, bytes from field.index or a merged segment); the flush sorts them."""
 
-    __slots__ = ("docnums", "freqs", "ids", "vocab", "weights")
+    __slots__ = ("docnums", "freqs", "ids", "sorted", "vocab", "weights")
 
     def __init__(self) -> None:
         self.vocab: dict[str | bytes, int] = {}
@@ -63,6 +67,7 @@ class _FieldPostings:
         self.docnums: list[int] = []
         self.freqs: list[int] = []
         self.weights: list[float] = []
+        self.sorted: tuple[Any, ...] = ()  # docnums, freqs, weights, by term (terms())
 
     def add_counts(self, docnum: int, counts: Mapping[str, int], boost: float) -> None:
         vocab = self.vocab
@@ -82,9 +87,9 @@ class _FieldPostings:
         self.freqs.append(freq)
         self.weights.append(weight)
 
-    def terms(self) -> Iterator[tuple[bytes, Any, Any, Any]]:
-        """Each term as bytes in Whoosh's order, with its documents (ascending), frequencies
-        and weights as numpy arrays."""
+    def terms(self) -> Iterator[tuple[bytes, int, int]]:
+        """Each term as bytes in Whoosh's order, with the span of its postings in the sorted
+        columns (docnums ascending within a term)."""
         keys = [k.encode("utf-8") if isinstance(k, str) else k for k in self.vocab]
         ordered = sorted(set(keys))
         rank_of = {k: n for n, k in enumerate(ordered)}
@@ -92,12 +97,14 @@ class _FieldPostings:
         term_ranks = ranks[np.array(self.ids, dtype=np.int64)]
         docnums = np.array(self.docnums, dtype=np.int64)
         order = np.lexsort((docnums, term_ranks))
-        docnums, freqs = docnums[order], np.array(self.freqs, dtype=np.int64)[order]
-        weights = np.array(self.weights, dtype=np.float64)[order]
+        self.sorted = (
+            docnums[order],
+            np.array(self.freqs, dtype=np.int64)[order],
+            np.array(self.weights, dtype=np.float64)[order],
+        )
         bounds = np.searchsorted(term_ranks[order], np.arange(len(ordered) + 1)).tolist()
         for n, tbytes in enumerate(ordered):
-            lo, hi = bounds[n], bounds[n + 1]
-            yield tbytes, docnums[lo:hi], freqs[lo:hi], weights[lo:hi]
+            yield tbytes, bounds[n], bounds[n + 1]
 
 
 class TermPool:
@@ -147,10 +154,9 @@ class TermPool:
     def iter_postings(self) -> Iterator[Posting]:
         for fieldname, postings in self.fields():
             sized = self._schema[fieldname].format.posting_size == _FREQUENCY_SIZE
-            for tbytes, docnums, freqs, weights in postings.terms():
-                for docnum, freq, weight in zip(
-                    docnums.tolist(), freqs.tolist(), weights.tolist(), strict=True
-                ):
+            for tbytes, lo, hi in postings.terms():
+                docnums, freqs, weights = (column[lo:hi].tolist() for column in postings.sorted)
+                for docnum, freq, weight in zip(docnums, freqs, weights, strict=True):
                     value = pack_uint(freq) if sized else emptybytes
                     yield fieldname, tbytes, docnum, weight, value
 
@@ -253,37 +259,114 @@ class ArticleWriter(SegmentWriter):  # type: ignore[misc]
 
 
 def _write_field(fieldwriter: Any, field: Any, postings: _FieldPostings, lengths: Any) -> None:
-    """What Whoosh's FieldWriter.add_postings does for one field, a block of postings at a time:
-    the posting writer's block buffer is filled as its add_posting would fill it, and Whoosh's
-    own code writes each block and term info, so the files are the same bytes."""
-    sized = field.format.posting_size == _FREQUENCY_SIZE
-    for tbytes, docnums, freqs, weights in postings.terms():
-        fieldwriter.start_term(tbytes)
-        block = fieldwriter._postwriter
-        limit = block._blocklimit
-        for lo in range(0, len(docnums), limit):
-            if lo:
-                block._write_block()
-            hi = lo + limit
-            _fill_block(block, docnums[lo:hi], freqs[lo:hi], weights[lo:hi], lengths, sized)
-        fieldwriter.finish_term()
+    """What Whoosh's FieldWriter.add_postings does for one field, a term at a time: each
+    term's blocks and term info written as W3PostingsWriter and W3FieldWriter write them
+    (the same bytes; a rebuild test compares them), from columns made once per field (most
+    terms have a handful of postings: numpy per block cost more than it saved)."""
+    postfile = fieldwriter._postfile
+    compression = fieldwriter._postwriter._compression
+    limit = fieldwriter._postwriter._blocklimit
+    prefix = pack_ushort(fieldwriter._fieldid)
+    add_term = fieldwriter._tindex.add
+    terms = list(postings.terms())
+    docnums, freqs, weights = postings.sorted
+    # The writer keeps weights in an array("f"), its largest as given (a double); values
+    # are a Frequency's counts as 4 bytes each, joined.
+    weights32 = weights.astype(np.float32).tolist()
+    values = freqs.astype(">u4").tobytes() if field.format.posting_size == _FREQUENCY_SIZE else b""
+    lengths_of = lengths[docnums].tolist()
+    docnums, weights = docnums.tolist(), weights.tolist()
+    for tbytes, first, end in terms:
+        info = W3TermInfo()
+        start = postfile.tell()
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        for lo in range(first, end, limit):
+            hi = min(lo + limit, end)
+            ids = docnums[lo:hi]
+            present = [n for n in lengths_of[lo:hi] if n]
+            top = max(weights[lo:hi])
+            block = _Block(
+                ids,
+                weights32[lo:hi],
+                top if top > 0 else 0,
+                min(present) if present else None,
+                max(present) if present else 0,
+            )
+            info.add_block(block)
+            data = dumps((block.deltas(), block.mini_weights(), values[lo * 4 : hi * 4] or None), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            head = dumps(
+                (
+                    len(ids),
+                    ids[-1],
+                    block.max_weight(),
+                    compression,
+                    length_to_byte(block.min_length()),
+                    length_to_byte(block.max_length()),
+                ),
+                2,
+            )
+            size = len(head) + len(data)
+            postfile.write_int(-size if hi == end else size)
+            postfile.write(head)
+            postfile.write(data)
+        info.set_extent(start, postfile.tell() - start)
+        add_term(prefix + tbytes, info.to_bytes())
 
 
-def _fill_block(
-    block: Any, docnums: Any, freqs: Any, weights: Any, lengths: Any, sized: bool
-) -> None:
-    """The state W3PostingsWriter.add_posting leaves after these postings (at most a block)."""
-    block._ids = array("I", docnums.tolist())
-    block._weights = array("f", weights.tolist())
-    # A fixed-size format's values are joined into one string when written: join them here.
-    block._values = [freqs.astype(">u4").tobytes()] if sized else []
-    top = float(weights.max())
-    block._maxweight = top if top > 0 else 0
-    # add_posting keeps the shortest and longest non-zero field length of the block.
-    present = lengths[docnums]
-    present = present[present > 0]
-    block._minlength = int(present.min()) if present.size else None
-    block._maxlength = int(present.max()) if present.size else 0
+class _Block:
+    """One block of a term's postings (at most the codec's block limit), with the statistics
+    W3TermInfo.add_block reads, as W3PostingsWriter.add_posting would have gathered them."""
+
+    __slots__ = ("_ids", "_maxlength", "_maxweight", "_minlength", "_weights")
+
+    def __init__(
+        self,
+        ids: list[int],
+        weights: list[float],
+        maxweight: float,
+        minlength: int | None,
+        maxlength: int,
+    ) -> None:
+        self._ids = ids
+        self._weights = weights
+        self._maxweight = maxweight
+        self._minlength = minlength  # the shortest field length that is not 0
+        self._maxlength = maxlength
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def min_id(self) -> int:
+        return self._ids[0]
+
+    def max_id(self) -> int:
+        return self._ids[-1]
+
+    def min_length(self) -> int | None:
+        return self._minlength
+
+    def max_length(self) -> int:
+        return self._maxlength
+
+    def max_weight(self) -> float:
+        return self._maxweight
+
+    def deltas(self) -> tuple[int, ...]:
+        ids = self._ids
+        return (ids[0], *map(sub, ids[1:], ids))
+
+    def mini_weights(self) -> tuple[float, ...] | float | None:
+        """W3PostingsWriter._mini_weights: None when every weight is 1, one weight when all
+        are the same, else all of them."""
+        weights = self._weights
+        first = weights[0]
+        if first == 1.0 and weights.count(1.0) == len(weights):
+            return None
+        if weights.count(first) == len(weights):
+            return first
+        return tuple(weights)
 
 
 # ---------------------------------------------------------------- where a build's segments go
