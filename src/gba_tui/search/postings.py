@@ -56,20 +56,23 @@ _FREQUENCY_SIZE = _INT_SIZE  # a Frequency posting's value: the count as 4 bytes
 
 class _FieldPostings:
     """One field's postings in one segment, flat, in the order they were added: a term id,
-    document number, frequency and weight each. Terms get ids as they are first seen (text as
-    str from term_counts, bytes from field.index or a merged segment); the flush sorts them."""
+    document number and frequency each; the weight is the frequency times the field's boost
+    (what Whoosh's Frequency and Existence formats give) but where noted otherwise. Terms get
+    ids as they are first seen (text as str from term_counts, bytes from field.index or a
+    merged segment); the flush sorts them."""
 
-    __slots__ = ("docnums", "freqs", "ids", "sorted", "vocab", "weights")
+    __slots__ = ("boost", "docnums", "freqs", "ids", "odd_weights", "sorted", "vocab")
 
-    def __init__(self) -> None:
+    def __init__(self, boost: float) -> None:
+        self.boost = boost
         self.vocab: dict[str | bytes, int] = {}
         self.ids: list[int] = []
         self.docnums: list[int] = []
         self.freqs: list[int] = []
-        self.weights: list[float] = []
+        self.odd_weights: dict[int, float] = {}  # posting → its weight, where not freq * boost
         self.sorted: tuple[Any, ...] = ()  # docnums, freqs, weights, by term (terms())
 
-    def add_counts(self, docnum: int, counts: Mapping[str, int], boost: float) -> None:
+    def add_counts(self, docnum: int, counts: Mapping[str, int]) -> None:
         vocab = self.vocab
         # set.difference walks the smaller side; dict_keys - dict_keys walked the vocabulary.
         new = set(counts).difference(vocab)
@@ -78,14 +81,14 @@ class _FieldPostings:
         self.ids.extend(map(vocab.__getitem__, counts))
         self.docnums.extend(repeat(docnum, len(counts)))
         self.freqs.extend(counts.values())
-        self.weights.extend(map(boost.__mul__, counts.values()))
 
     def add_one(self, term: bytes, docnum: int, freq: int, weight: float) -> None:
         vocab = self.vocab
+        if weight != freq * self.boost:
+            self.odd_weights[len(self.ids)] = weight
         self.ids.append(vocab.setdefault(term, len(vocab)))
         self.docnums.append(docnum)
         self.freqs.append(freq)
-        self.weights.append(weight)
 
     def terms(self) -> Iterator[tuple[bytes, int, int]]:
         """Each term as bytes in Whoosh's order, with the span of its postings in the sorted
@@ -97,11 +100,11 @@ class _FieldPostings:
         term_ranks = ranks[np.array(self.ids, dtype=np.int64)]
         docnums = np.array(self.docnums, dtype=np.int64)
         order = np.lexsort((docnums, term_ranks))
-        self.sorted = (
-            docnums[order],
-            np.array(self.freqs, dtype=np.int64)[order],
-            np.array(self.weights, dtype=np.float64)[order],
-        )
+        freqs = np.array(self.freqs, dtype=np.int64)
+        weights = freqs * self.boost
+        for at, weight in self.odd_weights.items():
+            weights[at] = weight
+        self.sorted = (docnums[order], freqs[order], weights[order])
         bounds = np.searchsorted(term_ranks[order], np.arange(len(ordered) + 1)).tolist()
         for n, tbytes in enumerate(ordered):
             yield tbytes, bounds[n], bounds[n + 1]
@@ -119,7 +122,8 @@ class TermPool:
     def field(self, fieldname: str) -> _FieldPostings:
         postings = self._fields.get(fieldname)
         if postings is None:
-            postings = self._fields[fieldname] = _FieldPostings()
+            boost = self._schema[fieldname].format.field_boost
+            postings = self._fields[fieldname] = _FieldPostings(boost)
         return postings
 
     def add(self, item: Posting) -> None:
@@ -140,12 +144,11 @@ class TermPool:
             add_one(tbytes, docnum, freq, weight)
         return length
 
-    def add_counts(
-        self, fieldname: str, docnum: int, counts: Mapping[str, int], boost: float
-    ) -> int:
-        """One field's term counts of one document (a format's term_counts); its length."""
+    def add_counts(self, fieldname: str, docnum: int, counts: Mapping[str, int]) -> int:
+        """One field's term counts of one document (a format's term_counts, weighed as
+        Frequency weighs them: count times the field's boost); its length."""
         if counts:
-            self.field(fieldname).add_counts(docnum, counts, boost)
+            self.field(fieldname).add_counts(docnum, counts)
         return sum(counts.values())
 
     def fields(self) -> list[tuple[str, _FieldPostings]]:
@@ -222,9 +225,7 @@ class ArticleWriter(SegmentWriter):  # type: ignore[misc]
                     # A format that counts its own terms skips Whoosh's tuple per posting.
                     counts = getattr(field.format, "term_counts", None)
                     if counts is not None:
-                        length = pool.add_counts(
-                            name, docnum, counts(value), field.format.field_boost
-                        )
+                        length = pool.add_counts(name, docnum, counts(value))
                     else:
                         length = pool.add_terms(name, docnum, field.index(value))
                     if not field.scorable:
