@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from gba_tui.search.postings import ArticleWriter
+from gba_tui.search.codec import ArticleCodec
+from gba_tui.search.postings import POSTINGS_BLOCK, ArticleWriter
 from gba_tui.search.schema import build_schema
 from gba_tui.text.analysis import Folded
 from gba_tui.text.script import fold_script, searchable
@@ -55,19 +57,20 @@ def _parts(folder: Path) -> dict[str, bytes]:
     return {sub.split(".", 1)[1]: compound.open_file(sub).read() for sub in compound.list()}
 
 
-def _write(folder: Path, writer_class: type) -> dict[str, bytes]:
+def _write(folder: Path, writer_class: type, blocklimit: int = POSTINGS_BLOCK) -> dict[str, bytes]:
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
-    writer = writer_class(ix)
+    writer = writer_class(ix, codec=ArticleCodec(blocklimit=blocklimit))
     for document in _documents():
         writer.add_document(**document)
     writer.commit(merge=False)
     return _parts(folder)
 
 
-def test_segment_files_are_whooshs_own(tmp_path: Path) -> None:
-    ours = _write(tmp_path / "ours", ArticleWriter)
-    theirs = _write(tmp_path / "theirs", SegmentWriter)
+@pytest.mark.parametrize("blocklimit", [POSTINGS_BLOCK, 128])  # 128: terms of several blocks
+def test_segment_files_are_whooshs_own(tmp_path: Path, blocklimit: int) -> None:
+    ours = _write(tmp_path / "ours", ArticleWriter, blocklimit)
+    theirs = _write(tmp_path / "theirs", SegmentWriter, blocklimit)
     assert ours.keys() == theirs.keys()
     assert {"pst", "trm"} <= ours.keys()
     for part, data in theirs.items():
