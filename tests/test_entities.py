@@ -260,3 +260,26 @@ def test_person_filter_finds_every_title(tmp_path):
             assert len({h.id for h in lib.search(query).hits}) == 3, query
     finally:
         lib.close()
+
+
+def test_entity_filter_finds_short_words_in_every_kind_of_name(library):
+    """entity: with one or two characters is answered from the typed fields' grams and the
+    entities field's own (names of other kinds): the same articles as the names hold."""
+    from gba_tui.text.script import searchable
+
+    names = {
+        aid: searchable("\n".join(n for e in ents for n in (e.name, *e.aliases)))
+        for aid, ents in library.entities_of.items()
+    }
+    kinds = {e.type for ents in library.entities_of.values() for e in ents}
+    assert kinds - {"person", "org", "place", "policy"}  # other kinds are in the corpus too
+    words: set[str] = set()
+    for ents in library.entities_of.values():
+        for e in ents:
+            folded = searchable(e.name)
+            words.update({folded[:1], folded[-2:]} - {""})
+    cjk = sorted(w for w in words if all("\u4e00" <= c <= "\u9fff" for c in w))
+    assert len(cjk) > 20
+    for word in cjk[:: max(1, len(cjk) // 60)]:
+        found = {h.id for h in library.search(f"entity:{word}", limit=10_000).hits}
+        assert found == {aid for aid, text in names.items() if word in text}, word

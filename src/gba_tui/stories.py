@@ -40,6 +40,10 @@ MIN_CHARS = 80  # a caption-sized text says too little to be called a copy of an
 Level = Literal["reprint", "story"]
 K = TypeVar("K", str, int)
 SHINGLED_KEPT = 2048  # texts kept ready while confirming candidate pairs (~40 KB each)
+# Texts whose distinct shingles are kept while candidate pairs are first sifted (~7 KB each):
+# a build's pairs join articles from all over the corpus, and with 2,048 texts kept each of
+# 10,865 articles was shingled six times (25 of a 110 s build); with 8,192, under twice.
+WHOLE_KEPT = 8192
 _HASH_BASE = 1_000_003  # a prime above every code point: the shingle hash's base
 Change = Literal["same", "added", "cut", "reworded"]
 
@@ -80,7 +84,7 @@ def signature(text: str, folded: bool = False) -> tuple[int, ...]:
     import numpy as np
 
     mult, add = _permutations()
-    hashes = np.unique(_window_hashes(t))
+    hashes = _distinct(_window_hashes(t))
     # Multiply-shift hashing: one random odd multiplier per permutation, overflow wraps.
     with np.errstate(over="ignore"):
         permuted = hashes[:, None] * mult[None, :] + add[None, :]
@@ -173,7 +177,7 @@ def shingled(text: str, folded: bool = False) -> Shingled:
     renumber = np.cumsum(kept) - 1
     mine = kept[owners]
     return Shingled(
-        whole=np.unique(windows),
+        whole=_distinct(windows),
         sentence_hashes=hashes[mine],
         sentence_of=renumber[owners[mine]],
         sentence_sizes=sizes[kept],
@@ -200,37 +204,69 @@ def likeness(a: str, b: str, folded: bool = False) -> Likeness:
     return likeness_of(shingled(a, folded), shingled(b, folded))
 
 
-def confirmed_pairs(
-    pairs: Iterable[tuple[K, K]], text_of: Callable[[K], str], folded: bool = False
-) -> Iterator[tuple[K, K, Level]]:
-    """The candidate pairs that are copies of one story, with their level. The last
-    SHINGLED_KEPT texts are kept shingled, so a text with several candidates is read once."""
-    ready: OrderedDict[K, Shingled] = OrderedDict()
+def _distinct(hashes: Any) -> Any:
+    """np.unique of a hash array, by a plain sort (numpy's hashing unique then sorts anyway:
+    twice the time)."""
+    import numpy as np
 
-    def get(key: K) -> Shingled:
-        text = ready.get(key)
-        if text is None:
-            text = ready[key] = shingled(text_of(key), folded)
-            if len(ready) > SHINGLED_KEPT:
+    out = np.sort(hashes)
+    if len(out) > 1:
+        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
+    return out
+
+
+def distinct_shingles(text: str, folded: bool = False) -> Any:
+    """A text's distinct shingle hashes: Shingled.whole without the sentences."""
+    return _distinct(_window_hashes(comparable(text, folded)))
+
+
+def _kept(make: Callable[[Any], Any], size: int) -> Callable[[Any], Any]:
+    """make(key), the last `size` results kept."""
+    ready: OrderedDict[Any, Any] = OrderedDict()
+
+    def get(key: Any) -> Any:
+        value = ready.get(key)
+        if value is None:
+            value = ready[key] = make(key)
+            if len(ready) > size:
                 ready.popitem(last=False)
         else:
             ready.move_to_end(key)
-        return text
+        return value
 
-    for a, b in pairs:
+    return get
+
+
+def confirmed_pairs(
+    pairs: Iterable[tuple[K, K]], text_of: Callable[[K], str], folded: bool = False
+) -> Iterator[tuple[K, K, Level]]:
+    """The candidate pairs that are copies of one story, with their level. First the pairs
+    whose shingles overlap too little to be copies at all are sifted out (most of them), from
+    each text's distinct shingles alone; the rest are compared sentence by sentence. Recent
+    texts are kept made ready, so a text with several candidates is read once or so."""
+    whole = _kept(lambda key: distinct_shingles(text_of(key), folded), WHOLE_KEPT)
+    likely = [(a, b) for a, b in pairs if _containment(whole(a), whole(b)) >= STORY_CONTAINMENT]
+    get = _kept(lambda key: shingled(text_of(key), folded), SHINGLED_KEPT)
+    for a, b in likely:
         level = likeness_of(get(a), get(b)).level
         if level is not None:
             yield a, b, level
 
 
-def likeness_of(a: Shingled, b: Shingled) -> Likeness:
+def _containment(sa: Any, sb: Any) -> float:
+    """The share of the smaller set of shingles that the other holds (sorted, distinct)."""
     import numpy as np
 
+    if not len(sa) or not len(sb):
+        return 0.0
+    return len(np.intersect1d(sa, sb, assume_unique=True)) / min(len(sa), len(sb))
+
+
+def likeness_of(a: Shingled, b: Shingled) -> Likeness:
     sa, sb = a.whole, b.whole
     if not len(sa) or not len(sb):
         return Likeness(0.0, 0.0)
-    shared = len(np.intersect1d(sa, sb, assume_unique=True))
-    containment = shared / min(len(sa), len(sb))
+    containment = _containment(sa, sb)
     shorter, other = (a, sb) if len(sa) <= len(sb) else (b, sa)
     balance = min(len(sa), len(sb)) / max(len(sa), len(sb))
     return Likeness(containment, _copied_share(shorter, other), balance)

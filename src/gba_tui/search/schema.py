@@ -13,12 +13,15 @@ from gba_tui.text.analysis import FoldedBigramFrequency, cjk_analyzer
 from gba_tui.text.lean_whoosh import lean_imports
 
 with lean_imports():
-    from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, FieldType, Schema
+    from whoosh.columns import NumericColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, FieldType, Schema
     from whoosh.formats import Frequency
     from whoosh.system import pack_uint
 
 # Bump when the schema, the analyzer or the side store changes: older indexes are refused.
-SCHEMA_VERSION = 14  # 14: the manifest's page digest, its table last (13: grams by field)
+# 15: `entities` grams only where no typed field has them; the store row a column, not terms
+# (14: the manifest's page digest, its table last; 13: grams counted by the field)
+SCHEMA_VERSION = 15
 
 # Where a plain word may match, and how much a match there counts (BM25F field weights).
 SEARCH_FIELDS = {"title": 3.0, "text": 1.0}
@@ -51,7 +54,9 @@ def build_schema() -> Schema:
     analyzer = cjk_analyzer()
     fields = {
         "page": ID(),  # the page's key, so an update deletes a page's articles at once
-        "row": NUMERIC(bits=64, signed=False, sortable=True),  # the article's row in the store
+        # The article's row in the store, read from its column only: as a NUMERIC it also
+        # wrote 16 terms an article that nothing searched.
+        "row": COLUMN(NumericColumn("Q")),
         "grams": GramField(),
         "entities": KEYWORD(commas=True, lowercase=True, scorable=True),
     }
@@ -73,7 +78,7 @@ class GramField(FieldType):
     stored = False
 
     def __init__(self) -> None:
-        self.format = Frequency()
+        self.format = GramFrequency()
         self.analyzer = cjk_analyzer()
         self.vector = None
 
@@ -81,3 +86,12 @@ class GramField(FieldType):
         from gba_tui.search.matching import gram_terms  # matching imports this module
 
         return ((t.encode("utf-8"), n, float(n), pack_uint(n)) for t, n in gram_terms(value))
+
+
+class GramFrequency(Frequency):
+    """Whoosh's Frequency format, for GramField: its terms counted by gram_counts."""
+
+    def term_counts(self, value: dict[str, str]) -> dict[str, int]:
+        from gba_tui.search.matching import gram_counts  # matching imports this module
+
+        return gram_counts(value)

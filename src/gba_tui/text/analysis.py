@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from operator import add
 
 from gba_tui.text.lean_whoosh import lean_imports
 from gba_tui.text.script import fold_script
@@ -103,5 +104,26 @@ class FoldedBigramFrequency(Frequency):
         if not isinstance(analyzer, CjkTokenizer):
             return super().word_values(value, analyzer, **kwargs)
         fb = self.field_boost
-        counts = Counter(t for t, *_ in pieces(fold_script(value)))
+        counts = self.term_counts(value)
         return ((w, n, n * fb, pack_uint(n)) for w, n in counts.items())
+
+    def term_counts(self, value: str) -> Counter[str]:
+        """The terms pieces() cuts from the folded value, counted: a run of Chinese is
+        counted by its bigrams in one C call, not a token at a time (the index's writer
+        takes these counts directly)."""
+        counts: Counter[str] = Counter()
+        folded = value if isinstance(value, Folded) else fold_script(value)
+        for run, word in _PIECES.findall(folded):
+            if word:
+                counts[word.lower()] += 1
+            elif len(run) == 1:
+                counts[run] += 1
+            else:
+                counts.update(map(add, run, run[1:]))
+        return counts
+
+
+class Folded(str):
+    """Text fold_script has already folded (a build folds each article's text once)."""
+
+    __slots__ = ()
