@@ -105,6 +105,7 @@ class _FieldPostings:
         for at, weight in self.odd_weights.items():
             weights[at] = weight
         self.sorted = (docnums[order], freqs[order], weights[order])
+        self.ids, self.docnums, self.freqs = [], [], []  # held as the arrays above now
         bounds = np.searchsorted(term_ranks[order], np.arange(len(ordered) + 1)).tolist()
         for n, tbytes in enumerate(ordered):
             yield tbytes, bounds[n], bounds[n + 1]
@@ -262,8 +263,9 @@ class ArticleWriter(SegmentWriter):  # type: ignore[misc]
 def _write_field(fieldwriter: Any, field: Any, postings: _FieldPostings, lengths: Any) -> None:
     """What Whoosh's FieldWriter.add_postings does for one field, a term at a time: each
     term's blocks and term info written as W3PostingsWriter and W3FieldWriter write them
-    (the same bytes; a rebuild test compares them), from columns made once per field (most
-    terms have a handful of postings: numpy per block cost more than it saved)."""
+    (the same bytes; tests/test_postings.py compares them), from the field's sorted columns
+    a block's slice at a time (most terms have a handful of postings: numpy operations per
+    block cost more than they saved)."""
     postfile = fieldwriter._postfile
     compression = fieldwriter._postwriter._compression
     limit = fieldwriter._postwriter._blocklimit
@@ -272,23 +274,23 @@ def _write_field(fieldwriter: Any, field: Any, postings: _FieldPostings, lengths
     terms = list(postings.terms())
     docnums, freqs, weights = postings.sorted
     # The writer keeps weights in an array("f"), its largest as given (a double); values
-    # are a Frequency's counts as 4 bytes each, joined.
-    weights32 = weights.astype(np.float32).tolist()
+    # are a Frequency's counts as 4 bytes each, joined. Columns are made Python lists a
+    # block at a time: whole, the text field's took 300 MB of a worker at 2,000 articles.
+    weights32 = weights.astype(np.float32)
     values = freqs.astype(">u4").tobytes() if field.format.posting_size == _FREQUENCY_SIZE else b""
-    lengths_of = lengths[docnums].tolist()
-    docnums, weights = docnums.tolist(), weights.tolist()
+    lengths_of = lengths[docnums]
     for tbytes, first, end in terms:
         info = W3TermInfo()
         start = postfile.tell()
         postfile.write(WHOOSH3_HEADER_MAGIC)
         for lo in range(first, end, limit):
             hi = min(lo + limit, end)
-            ids = docnums[lo:hi]
-            present = [n for n in lengths_of[lo:hi] if n]
-            top = max(weights[lo:hi])
+            ids = docnums[lo:hi].tolist()
+            present = [n for n in lengths_of[lo:hi].tolist() if n]
+            top = max(weights[lo:hi].tolist())
             block = _Block(
                 ids,
-                weights32[lo:hi],
+                weights32[lo:hi].tolist(),
                 top if top > 0 else 0,
                 min(present) if present else None,
                 max(present) if present else 0,

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 # stories.py (numpy, regexes) is imported where groups are made: a search only reads them.
@@ -106,7 +107,8 @@ def _shared_in_memory(
 
     from gba_tui.stories import CROWDED, MIN_SHARED_BANDS
 
-    table = np.array(conn.execute("SELECT key, row FROM bands").fetchall(), dtype=np.int64)
+    flat = chain.from_iterable(conn.execute("SELECT key, row FROM bands"))
+    table = np.fromiter(flat, dtype=np.int64).reshape(-1, 2)
     shared: dict[int, dict[int, int]] = {}
     if not len(table):
         return shared
