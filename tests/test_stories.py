@@ -163,3 +163,34 @@ def test_a_chain_of_copies_stops_at_the_story_size_limit():
         groups[root] = groups.get(root, 0) + 1
     assert max(groups.values()) == MAX_COPIES
     assert union.find(0) == union.find(MAX_COPIES - 1) != union.find(MAX_COPIES)
+
+
+def test_a_big_rebuild_counts_shared_bands_in_memory_as_sql_counts_them(tmp_path, monkeypatch):
+    """A rebuild of many pages counts shared band keys from the whole table in numpy, a share
+    of the rows at a time; a small update asks SQL. Both give the same stories."""
+    from gba_tui.search import story_index
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.searcher import Library
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(4):  # wires, each with a reprint and a shortened copy; own reports
+        wire = WIRE.replace("六十多家", f"{n + 6}十多家").replace("22日", f"{n + 10}日")
+        _write(pages, f"w{n}.txt", f"園區{n}", wire)
+        _write(pages, f"r{n}.txt", f"園區{n}開園", REPRINT.replace("22日", f"{n + 10}日"))
+        _write(pages, f"c{n}.txt", f"園區{n}短訊", wire[: len(wire) * 2 // 3])
+        _write(pages, f"o{n}.txt", f"報道{n}", OTHER_REPORT.replace("昨日", f"{n + 1}日"))
+
+    def stories(where):
+        lib = Library(where)
+        try:
+            return sorted(tuple(sorted(s.members)) for s in lib.stories())
+        finally:
+            lib.close()
+
+    update_index(pages, tmp_path / "by_sql")
+    by_sql = stories(tmp_path / "by_sql")
+    monkeypatch.setattr(story_index, "WHOLE_TABLE_ROWS", 3)  # in memory, three rows at a time
+    update_index(pages, tmp_path / "in_memory")
+    assert stories(tmp_path / "in_memory") == by_sql
+    assert by_sql and sum(map(len, by_sql)) >= 12 and all(len(m) >= 2 for m in by_sql)

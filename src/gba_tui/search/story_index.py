@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -61,9 +61,13 @@ def _candidates(
     """Pairs (new row, live row) that share enough band keys that are not crowded."""
     from gba_tui.stories import choose_candidates
 
-    if len(new_rows) >= WHOLE_TABLE_ROWS:
-        return choose_candidates(_shared_in_memory(conn, new_rows, live))
     pairs: set[tuple[int, int]] = set()
+    if len(new_rows) >= WHOLE_TABLE_ROWS:
+        # A chunk's counts at a time: all of a 54,503-article rebuild's (sentences drawn from
+        # one pool, so hundreds of partners an article) held 4.3 GB before being chosen from.
+        for shared in _shared_in_memory(conn, new_rows, live):
+            pairs |= choose_candidates(shared)
+        return pairs
     for chunk in _chunks(new_rows):
         pairs |= choose_candidates(_shared_by_sql(conn, chunk, live))
     return pairs
@@ -100,18 +104,18 @@ def _shared_by_sql(
 
 def _shared_in_memory(
     conn: sqlite3.Connection, new_rows: list[int], live: set[int]
-) -> dict[int, dict[int, int]]:
-    """What _shared_by_sql counts, for many rows: each band entry of a new row paired with
-    every entry of its key (keys held by more than CROWDED entries left out), counted."""
+) -> Iterator[dict[int, dict[int, int]]]:
+    """What _shared_by_sql counts, for many rows, a share of the new rows at a time: each
+    band entry of a new row paired with every entry of its key (keys held by more than
+    CROWDED entries left out), counted."""
     import numpy as np
 
     from gba_tui.stories import CROWDED, MIN_SHARED_BANDS
 
     flat = chain.from_iterable(conn.execute("SELECT key, row FROM bands"))
     table = np.fromiter(flat, dtype=np.int64).reshape(-1, 2)
-    shared: dict[int, dict[int, int]] = {}
     if not len(table):
-        return shared
+        return
     keys, rows = table[:, 0], table[:, 1]
     order = np.argsort(keys, kind="stable")
     sorted_rows = rows[order]
@@ -132,9 +136,10 @@ def _shared_in_memory(
         keep = (a != b) & np.isin(b, live_rows)
         codes, n = np.unique(a[keep] * span + b[keep], return_counts=True)
         enough = n >= MIN_SHARED_BANDS
+        shared: dict[int, dict[int, int]] = {}
         for code, k in zip(codes[enough].tolist(), n[enough].tolist(), strict=True):
             shared.setdefault(code // span, {})[code % span] = k
-    return shared
+        yield shared
 
 
 def _texts(conn: sqlite3.Connection, rows: Iterable[int]) -> dict[int, str]:
