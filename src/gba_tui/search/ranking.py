@@ -164,10 +164,13 @@ def field_norms(leaves: Leaves, field: str, avgfl: float) -> list[float]:
     return norms
 
 
-# From this many postings in a query on, scores are computed in numpy, imported then (70 ms,
-# which a search process on a small corpus never pays): scoring a posting in Python costs
-# about half a microsecond, and 港 at 54,503 articles has 81,000.
-VECTOR_POSTINGS = 20_000
+# An archive of this many articles or more scores big posting lists in numpy: scoring a
+# posting in Python costs about half a microsecond (港 at 54,503 articles has 81,000), and
+# importing numpy 70 ms, which a search process on a smaller archive should not pay (at
+# 10,865 articles 科技 AND 保險 has 25,000 postings: 12 ms in Python).
+VECTOR_ARCHIVE = 20_000
+# ... for a query of at least this many postings (below it, arrays cost more than the loop).
+VECTOR_POSTINGS = 2_000
 
 Postings = Callable[[str, str], TermPostings]
 Norms = Callable[[str, float], Sequence[float]]
@@ -179,12 +182,14 @@ def bm25f_scores(
     postings_of: Postings,
     norms_of: Norms,
     docs: frozenset[int],
+    vectorised: bool = False,
 ) -> dict[int, float]:
     """Each of `docs` that holds any of the terms → the sum of its terms' BM25F scores
     (Whoosh's bm25() with the index's idf and average field length); terms in the order given,
-    so a word's headline part is added before its text part, as Whoosh's union adds them."""
+    so a word's headline part is added before its text part, as Whoosh's union adds them.
+    vectorised: a big archive's (VECTOR_ARCHIVE), computed in numpy when the query is big."""
     found = [(field, term, postings_of(field, term)) for field, term in terms]
-    if sum(len(p) for *_, p in found) >= VECTOR_POSTINGS:
+    if vectorised and sum(len(p) for *_, p in found) >= VECTOR_POSTINGS:
         return _bm25f_vectorised(stats, found, norms_of, docs)
     scores: dict[int, float] = {}
     get = scores.get
@@ -250,12 +255,13 @@ def add_character_scores(
     articles: int,
     docs: frozenset[int],
     scores: dict[int, float],
+    vectorised: bool = False,
 ) -> None:
     """BM25 for a one-character word, counted in the folded text (the headline's count
     thrice), added to `scores` for those of `docs` that hold it. `norms`: the text-length part
     of each document's denominator (k1 * (1 - b + b * length / average)); `articles`: live
     documents. The index keeps no unigrams for Whoosh to rank such a word by."""
-    if len(title) + len(text) >= VECTOR_POSTINGS:
+    if vectorised and len(title) + len(text) >= VECTOR_POSTINGS:
         _add_character_scores_vectorised(title, text, norms, articles, docs, scores)
         return
     in_title = dict(zip(title.docs, title.weights, strict=True))

@@ -23,6 +23,7 @@ from gba_tui.search.query import Node, describe, parse_query, positive_words, qu
 from gba_tui.search.ranking import (
     CHARACTER_B,
     CHARACTER_K1,
+    VECTOR_ARCHIVE,
     IndexStats,
     TermPostings,
     add_character_scores,
@@ -188,6 +189,7 @@ class Library:
         self.manifest = manifest
         self._lock = threading.RLock()
         self._deleted = frozenset(deleted)
+        self._vectorised = doc_count >= VECTOR_ARCHIVE  # big postings scored in numpy
         self._universe: frozenset[int] | None = None
         self._texts = IndexMatcher(
             self._all_documents, self._docs_of_term, self._sequences, self._folded_of, self._dated
@@ -354,7 +356,14 @@ class Library:
             with self._lock:
                 terms = ranking_terms(node, self._stats.doc_frequency)
                 scores.update(
-                    bm25f_scores(self._stats, terms, self._term_postings, self._field_norms, exact)
+                    bm25f_scores(
+                        self._stats,
+                        terms,
+                        self._term_postings,
+                        self._field_norms,
+                        exact,
+                        self._vectorised,
+                    )
                 )
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
@@ -477,7 +486,7 @@ class Library:
         """BM25 for a one-character word, counted in the folded text (headline counts thrice)."""
         title, text = self._character_postings("title", ch), self._character_postings("text", ch)
         articles, norms = self._character_norms()
-        add_character_scores(title, text, norms, articles, docs, scores)
+        add_character_scores(title, text, norms, articles, docs, scores, self._vectorised)
 
     def _make_hit(
         self,
