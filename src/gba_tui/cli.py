@@ -159,7 +159,7 @@ def open_library(settings: Settings):  # type: ignore[no-untyped-def]
         report = None
     if report is not None:
         print(f"gba-tui: {report.summary()}", file=sys.stderr)
-    return Library(settings.index)
+    return Library(settings.index, vectorise=False)  # one command, one process
 
 
 def _articles(settings: Settings) -> tuple[Article, ...]:

@@ -343,7 +343,9 @@ def scan_corpus(root: Path) -> Scan:
                 stat = (st.st_size, st.st_mtime_ns)
             except OSError:
                 stat = (-1, -1)  # a dangling link or a file gone meanwhile: reported when read
-            rel = display_path(prefix + name)
+            rel = prefix + name
+            if not rel.isascii():  # most names are: no encoding tried for them
+                rel = display_path(rel)
             stats[rel] = stat
             files[rel] = entry.path
     order = sorted(stats)
