@@ -3,10 +3,11 @@
 Prints JSON per size: our build time, index size, open time, in-process query latency p50/p95
 with the top-20 snippets (over three rounds, and over the first alone: a search keeps the
 last few terms' postings, so a repeated query is partly warm), an incremental update after
-one changed page; the same measured for a peer, SQLite FTS5 with the trigram tokenizer over the same folded text (two-character words
-by LIKE, as a user of FTS5 would), built in the same run; and one `search --json --limit 20`
-process against one FTS5 query process, wall time and peak memory from /usr/bin/time, also
-over a one-page corpus so the part that grows with the corpus shows. Ratios are ours / FTS5.
+one changed page; the same measured for a peer, SQLite FTS5 with the trigram tokenizer over
+the same folded text (two-character words by LIKE, as a user of FTS5 would), built in the same
+run; and one `search --json --limit 20` process against one FTS5 query process, wall time
+and peak memory from /usr/bin/time, also over a one-page corpus so the part that grows with
+the corpus shows. Ratios are ours / FTS5.
 
     python benchmarks/bench_search.py --sizes 1000 10000          # add 50000 for the big one
 """
