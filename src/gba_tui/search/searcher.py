@@ -399,8 +399,8 @@ class Library:
 
     def _story_refs(self, docs: list[int]) -> dict[int, StoryRef]:
         with self._lock:
-            rows = story_copies(self._conn, self._store.gen, docs)
-        copies: dict[int, list[tuple[bool, int, str]]] = {}
+            rows = story_copies(self._conn, self._store.gen, docs, self._store.docnum_of_row())
+        copies: dict[int, list[tuple[bool, tuple[Any, ...], str]]] = {}
         level_of: dict[int, tuple[int, Level]] = {}
         for head, d, level, order, aid in rows:
             copies.setdefault(head, []).append((d != head, order, aid))

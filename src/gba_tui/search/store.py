@@ -262,7 +262,7 @@ class StoreReader:
         """Documents whose folded field holds needle (three or more characters) as a sequence."""
         phrase = '"' + needle.replace('"', '""') + '"'
         query = f"{{{field}}} : {phrase}"
-        docnum_of = self._docnum_of_row()
+        docnum_of = self.docnum_of_row()
         if docnum_of is None:
             rows = self.conn.execute(
                 "SELECT docnum FROM docmap WHERE gen = ? AND row IN"
@@ -277,7 +277,7 @@ class StoreReader:
         out.discard(-1)
         return out
 
-    def _docnum_of_row(self) -> array[int] | None:
+    def docnum_of_row(self) -> array[int] | None:
         """This generation's document number of each store row (-1: not in it), read once;
         None for an index written before the map was kept."""
         if not self._row_map_read:
