@@ -336,10 +336,14 @@ def story_copies(
             " CROSS JOIN articles a ON a.row = s.row",
             (gen, heads),
         )
-        return [
-            (docnum_of_row[h], docnum_of_row[r], level, (page, pnum, r), i)
-            for h, r, level, page, pnum, i in found
-        ]
+        size = len(docnum_of_row)
+        out = []
+        for h, r, level, page, pnum, i in found:
+            head = docnum_of_row[h] if h < size else -1
+            d = docnum_of_row[r] if r < size else -1
+            if head >= 0 and d >= 0:  # as the joins below: none outside this generation
+                out.append((head, d, level, (page, pnum, r), i))
+        return out
     rows = conn.execute(
         "SELECT h.docnum, m.docnum, s.level, m.ord, a.id FROM json_each(?2) j"
         " CROSS JOIN story s INDEXED BY story_head ON s.gen = ?1 AND s.head = j.value"
