@@ -159,7 +159,10 @@ def list_label(title: str, source: str, byline: str, script: str) -> tuple[str, 
 
 def preview_view(titles: Sequence[tuple[str, str, str, str]], listed: int = 0) -> View:
     """The document list straight from the title list or the pages: (id, title, source,
-    byline), as printed (OpenCC is not loaded yet)."""
+    byline), as printed (OpenCC is not loaded yet); its first LIST_LIMIT listed. listed: all
+    the articles, when titles holds only the first of them."""
+    listed = max(listed, len(titles))
+    titles = titles[:LIST_LIMIT]
     return View(
         "orig",
         "score",
@@ -170,9 +173,9 @@ def preview_view(titles: Sequence[tuple[str, str, str, str]], listed: int = 0) -
         {},
         [],
         None,
-        corpus_size=max(listed, len(titles)),
+        corpus_size=listed,
         preview=True,
-        listed=max(listed, len(titles)),
+        listed=listed,
     )
 
 
@@ -250,7 +253,8 @@ def build_view(
             )
         rows.sort(key=lambda r: order_key(sort, r.title, r.source, r.date, r.rank))
         doc_order = [r.id for r in rows]
-        ids: list[str] | None = doc_order
+        ids = doc_order
+        entities = {h.id: h.entities for h in results.hits}  # read with the hits
     else:
         ranked = sorted(
             enumerate(light),
@@ -262,9 +266,13 @@ def build_view(
         # LIST_LIMIT in the chosen order are listed (search or sort to see others), and the
         # sidebar and tables are those of the articles listed.
         doc_order = doc_order[:LIST_LIMIT]
-        ids = doc_order if listed > LIST_LIMIT else None
-        articles = list(library.articles_by_id(doc_order).values()) if doc_order else []
-    entries = catalogue(library.entities_of, ids)
+        # The sidebar in the list's order when capped, else in page order, as ever.
+        ids = doc_order if listed > LIST_LIMIT else [row[0] for row in light]
+        found = library.with_entities(doc_order) if doc_order else {}
+        articles = [a for a, _ in found.values()]
+        entities = {aid: e for aid, (_, e) in found.items()}
+    # From the records already read: the store's entity map reads a record for each lookup.
+    entries = catalogue(entities, ids)
     labels = {}
     for e in entries:
         # The count first: a long name is cut at the pane's edge, its count never is.

@@ -177,6 +177,8 @@ class Library:
             deleted = {o + d for seg, o in segments if seg is not None for d in seg.deleted_docs()}
             doc_count = self._reader.doc_count()
             stored = self._store.count()
+            if not self._store.has_maps():
+                raise LookupError("no length and row maps for the generation")
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh or SQLite raise, it is unusable
             raise IndexDamaged(index_dir, f"{type(exc).__name__}: {exc}") from None
         expected = int(manifest["articles"])
@@ -274,10 +276,15 @@ class Library:
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         """The articles of these ids (ids not in the index left out), read in one query."""
+        return {aid: a for aid, (a, _) in self.with_entities(ids).items()}
+
+    def with_entities(self, ids: Iterable[str]) -> dict[str, tuple[Article, tuple[Entity, ...]]]:
+        """The articles of these ids and their entities (ids not in the index left out), read
+        in one query."""
         with self._lock:
             docs = self._store.docnums_of_ids(ids)
         found = self._records(docs.values())
-        return {aid: found[d][0] for aid, d in docs.items() if d in found}
+        return {aid: found[d] for aid, d in docs.items() if d in found}
 
     @property
     def skipped(self) -> dict[str, Any]:
@@ -400,7 +407,7 @@ class Library:
     def _story_refs(self, docs: list[int]) -> dict[int, StoryRef]:
         with self._lock:
             rows = story_copies(self._conn, self._store.gen, docs, self._store.docnum_of_row())
-        copies: dict[int, list[tuple[bool, tuple[Any, ...], str]]] = {}
+        copies: dict[int, list[tuple[bool, tuple[str, int, int], str]]] = {}
         level_of: dict[int, tuple[int, Level]] = {}
         for head, d, level, order, aid in rows:
             copies.setdefault(head, []).append((d != head, order, aid))

@@ -333,7 +333,7 @@ class MainScreen(Screen[None]):
 
     @on(ArticlesPreview)
     def show_preview(self, message: ArticlesPreview) -> None:
-        from gba_tui.app.data import LIST_LIMIT, preview_view
+        from gba_tui.app.data import preview_view
 
         self.call_after_refresh(self._open_library_once)
         if self.view is not None and not self.view.preview:
@@ -342,9 +342,7 @@ class MainScreen(Screen[None]):
             self.building = (0, 0)
             if self.query_text.strip():
                 self._say_building()
-        self.view = preview_view(
-            message.titles[:LIST_LIMIT], max(message.listed, len(message.titles))
-        )
+        self.view = preview_view(message.titles, message.listed)
         if self.ready_at is None:
             self.ready_at = time.perf_counter()
 
