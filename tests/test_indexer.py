@@ -95,7 +95,7 @@ def test_second_writer_is_told_to_wait(corpus_copy, tmp_path):
         t.join()
 
 
-@pytest.mark.parametrize("damage", ["manifest", "segment", "generation", "schema"])
+@pytest.mark.parametrize("damage", ["manifest", "segment", "generation", "schema", "maps"])
 def test_damaged_index_detected_and_rebuild_fixes_it(corpus_copy, tmp_path, damage):
     where = tmp_path / "ix"
     update_index(corpus_copy, where)
@@ -109,6 +109,13 @@ def test_damaged_index_detected_and_rebuild_fixes_it(corpus_copy, tmp_path, dama
             f.write_bytes(b"garbage")
     elif damage == "generation":
         shutil.rmtree(gen)
+    elif damage == "maps":  # the store lost the generation's length and row maps
+        import sqlite3
+
+        store = next(where.glob("store-*.sqlite"))
+        with sqlite3.connect(store) as conn:
+            conn.execute("DELETE FROM lengths")
+        conn.close()
     else:
         import json
 

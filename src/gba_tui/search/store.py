@@ -12,7 +12,6 @@ wait for the writer). Rows no generation maps any more are deleted after the swa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from array import array
@@ -193,7 +192,6 @@ class StoreReader:
         self.conn = conn
         self.gen = gen
         self._row_map: array[int] | None = None
-        self._row_map_read = False
 
     def count(self) -> int:
         return int(
@@ -262,34 +260,33 @@ class StoreReader:
         """Documents whose folded field holds needle (three or more characters) as a sequence."""
         phrase = '"' + needle.replace('"', '""') + '"'
         query = f"{{{field}}} : {phrase}"
-        docnum_of = self.docnum_of_row()
-        if docnum_of is None:
-            rows = self.conn.execute(
-                "SELECT docnum FROM docmap WHERE gen = ? AND row IN"
-                " (SELECT rowid FROM folded WHERE folded MATCH ?)",
-                (self.gen, query),
-            )
-            return {r[0] for r in rows}
         found = self.conn.execute("SELECT rowid FROM folded WHERE folded MATCH ?", (query,))
         # Rows of other generations (or past the map) are not this generation's articles.
+        docnum_of = self.docnum_of_row()
         size = len(docnum_of)
         out = {docnum_of[r] for (r,) in found if r < size}
         out.discard(-1)
         return out
 
-    def docnum_of_row(self) -> array[int] | None:
-        """This generation's document number of each store row (-1: not in it), read once;
-        None for an index written before the map was kept."""
-        if not self._row_map_read:
-            self._row_map_read = True
-            with contextlib.suppress(sqlite3.OperationalError):  # no such table
-                row = self.conn.execute(
-                    "SELECT docnum_of_row FROM lengths WHERE gen = ?", (self.gen,)
-                ).fetchone()
-                if row is not None:
-                    self._row_map = array("i")
-                    self._row_map.frombytes(row[0])
+    def has_maps(self) -> bool:
+        """Whether this generation's length and row maps are stored (write_docmap writes them
+        with its document map: without them the store is damaged)."""
+        found = self.conn.execute("SELECT 1 FROM lengths WHERE gen = ?", (self.gen,))
+        return found.fetchone() is not None
+
+    def docnum_of_row(self) -> array[int]:
+        """This generation's document number of each store row (-1: not in it), read once."""
+        if self._row_map is None:
+            self._row_map = self._map("docnum_of_row", "i")
         return self._row_map
+
+    def _map(self, column: str, typecode: str) -> array[int]:
+        (blob,) = self.conn.execute(
+            f"SELECT {column} FROM lengths WHERE gen = ?", (self.gen,)
+        ).fetchone()
+        out = array(typecode)
+        out.frombytes(blob)
+        return out
 
     def orders(self, docnums: Iterable[int]) -> dict[int, int]:
         rows = self.conn.execute(
@@ -308,21 +305,7 @@ class StoreReader:
 
     def text_lengths(self) -> tuple[int, list[int]]:
         """(live articles, text length by document number: 0 where no live article)."""
-        with contextlib.suppress(sqlite3.OperationalError):  # an index without the table
-            row = self.conn.execute(
-                "SELECT text_len FROM lengths WHERE gen = ?", (self.gen,)
-            ).fetchone()
-            if row is not None:
-                lengths = array("I")
-                lengths.frombytes(row[0])
-                return self.count(), lengths.tolist()
-        found = dict(
-            self.conn.execute("SELECT docnum, text_len FROM docmap WHERE gen = ?", (self.gen,))
-        )
-        out = [0] * (max(found, default=-1) + 1)
-        for d, v in found.items():
-            out[d] = v
-        return len(found), out
+        return self.count(), self._map("text_len", "I").tolist()
 
     def docnums(self) -> list[int]:
         return [
