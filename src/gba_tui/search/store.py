@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -321,15 +321,6 @@ class StoreReader:
                 (self.gen, limit, offset),
             )
         )
-
-    def iter_records(self, batch: int = 500) -> Iterator[tuple[int, str, str, str]]:
-        offset = 0
-        while True:
-            rows = self.page_of_records(offset, batch)
-            yield from rows
-            if len(rows) < batch:
-                return
-            offset += batch
 
     def list_rows(self) -> list[tuple[str, str, str, str, str]]:
         """(id, headline, paper, byline, date) of every article in page order: what the
