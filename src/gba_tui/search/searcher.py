@@ -397,20 +397,29 @@ class Library:
         read once, on the first search that needs it (only grouped articles are listed)."""
         if self._story_of is None:
             with self._lock:
-                self._story_of = read_stories(self._conn, self._store.gen)
+                self._story_of = read_stories(
+                    self._conn, self._store.gen, self._store.docnum_of_row()
+                )
         return self._story_of
 
     def _fold_stories(self, exact: frozenset[int], scores: dict[int, float]) -> frozenset[int]:
         """Each story's best-scored matching copy (ties: the earliest copy); the rest dropped."""
         story_of = self._stories()
+        grouped = exact & story_of.keys()
         best: dict[int, int] = {}
-        for d in exact & story_of.keys():
+        score = scores.get
+        # A higher score wins, then being the earliest copy, (score, d == head) compared
+        # inline: a common word meets 21,819 grouped copies at 54,503 articles.
+        for d in grouped:
             head = story_of[d][0]
             kept = best.get(head)
-            if kept is None or _better_copy(d, kept, head, scores):
+            if kept is None:
                 best[head] = d
-        dropped = (exact & story_of.keys()) - set(best.values())
-        return exact - dropped
+                continue
+            mine, theirs = score(d, 0.0), score(kept, 0.0)
+            if mine > theirs or (mine == theirs and d == head and kept != head):
+                best[head] = d
+        return exact - (grouped - set(best.values()))
 
     def _story_refs(self, docs: list[int]) -> dict[int, StoryRef]:
         with self._lock:
@@ -494,7 +503,10 @@ class Library:
             n = max(n, 1)
             avg_len = max(1.0, sum(lengths) / n)
             k1, b = CHARACTER_K1, CHARACTER_B
-            norms = [k1 * (1 - b + b * v / avg_len) for v in lengths]
+            # Computed once a distinct length (54,503 articles have 3,000): a search process
+            # computing them one by one spent 10 ms.
+            of_length = {v: k1 * (1 - b + b * v / avg_len) for v in set(lengths)}
+            norms = list(map(of_length.__getitem__, lengths))
             # Documents past the map's last (none live) get the norm of an empty text.
             norms += [k1 * (1 - b + b * 0 / avg_len)] * (self._reader.doc_count_all() - len(norms))
             self._norms = n, norms
@@ -533,11 +545,6 @@ class Library:
 
 # Terms whose postings are kept decoded: the words of a query or two.
 RECENT_TERMS = 8
-
-
-def _better_copy(d: int, kept: int, head: int, scores: dict[int, float]) -> bool:
-    """Whether copy d outranks the kept one: a higher score, then being the earliest copy."""
-    return (scores.get(d, 0.0), d == head) > (scores.get(kept, 0.0), kept == head)
 
 
 class ArticleSequence(Sequence[Article]):

@@ -281,22 +281,25 @@ class StoryRef:
         return {"id": self.id, "members": list(self.members), "level": self.level}
 
 
-def read_stories(conn: sqlite3.Connection, gen: int) -> dict[int, tuple[int, Level]]:
-    """Document number → (the story head's document number, level), for grouped articles."""
+def read_stories(
+    conn: sqlite3.Connection, gen: int, docnum_of_row: Sequence[int]
+) -> dict[int, tuple[int, Level]]:
+    """Document number → (the story head's document number, level), for grouped articles.
+    Document numbers come from the generation's row map: two docmap lookups a row were 79 ms
+    of a search process at 54,503 articles (25,736 rows)."""
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story'"
     ).fetchone()
     if not has_table:
         return {}
-    return {
-        int(d): (int(h), level)
-        for d, h, level in conn.execute(
-            "SELECT d.docnum, h.docnum, s.level FROM story s"
-            " JOIN docmap d ON d.gen = s.gen AND d.row = s.row"
-            " JOIN docmap h ON h.gen = s.gen AND h.row = s.head WHERE s.gen = ?",
-            (gen,),
-        )
-    }
+    size = len(docnum_of_row)
+    out: dict[int, tuple[int, Level]] = {}
+    for r, h, level in conn.execute("SELECT row, head, level FROM story WHERE gen = ?", (gen,)):
+        d = docnum_of_row[r] if r < size else -1
+        head = docnum_of_row[h] if h < size else -1
+        if d >= 0 and head >= 0:  # none outside this generation
+            out[d] = (head, level)
+    return out
 
 
 def story_copies(
