@@ -118,3 +118,33 @@ def _postings_by_row_of_one(
     writer.add_document(**document)
     writer.commit()
     return _postings_by_row(ix)
+
+
+@pytest.mark.parametrize("blocklimit", [POSTINGS_BLOCK, 128])
+def test_postings_read_directly_are_whooshs(tmp_path: Path, blocklimit: int) -> None:
+    """The searcher reads a term's blocks from the postings file itself: for every term of
+    two segments, the ids and weights Whoosh's matcher gives, in one block or several."""
+    from gba_tui.search.ranking import segment_blocks
+
+    folder = tmp_path / "ix"
+    _write(folder, ArticleWriter, blocklimit)
+    writer = ArticleWriter(whoosh_index.open_dir(str(folder)))
+    writer.add_document(**{**_documents()[0], "row": 301, "title": "獨一無二的標題"})
+    writer.commit(merge=False)
+    ix = whoosh_index.open_dir(str(folder))
+    checked, several = 0, 0
+    with ix.reader() as reader:
+        leaves = reader.leaf_readers()
+        assert len(leaves) == 2
+        for leaf, _ in leaves:
+            for field, term in leaf.all_terms():
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                direct = list(segment_blocks(leaf, field, text))
+                ids = [i for found, _ in direct for i in found]
+                weights = [w for _, found in direct for w in found]
+                expected = list(leaf.postings(field, text).items_as("weight"))
+                assert list(zip(ids, weights, strict=True)) == expected, (field, text)
+                checked += 1
+                several += len(direct) > 1
+    assert checked > 500
+    assert several > 0 or blocklimit == POSTINGS_BLOCK

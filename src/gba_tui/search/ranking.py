@@ -70,8 +70,9 @@ def segment_blocks(reader: Any, field: str, term: str) -> Iterator[tuple[list[in
     deleted documents left in (the callers keep only live matches). Read from the postings
     file directly, in one read a term: Whoosh's matcher costs 0.13 ms a segment before its
     first posting (four terms in 28 segments at 54,503 articles: 15 ms a query), then a file
-    read, a seek and a generator a block. A segment not written in Whoosh's format 3 is read
-    through its matcher."""
+    read, a seek and a generator a block. Anything else (the empty reader of an index whose
+    pages were all skipped; postings kept in the term table, which whoosh 2.7.5 never
+    writes) is read through Whoosh's matcher."""
     terms = getattr(reader, "_terms", None)
     if not isinstance(terms, W3TermsReader):
         yield from _matcher_blocks(reader, field, term)
@@ -80,9 +81,8 @@ def segment_blocks(reader: Any, field: str, term: str) -> Iterator[tuple[list[in
         info = terms.term_info(field, reader._text_to_bytes(field, term))
     except (KeyError, TermNotFound):
         return
-    if info.is_inlined():  # a term of one posting: kept in the term table
-        ids, weights, _ = info.inlined_postings()
-        yield list(ids), _weights(weights, len(ids))
+    if info.is_inlined():
+        yield from _matcher_blocks(reader, field, term)
         return
     offset, length = info.extent()
     if isinstance(length, tuple):  # whoosh 2.7.5 reads the length as a 1-tuple
