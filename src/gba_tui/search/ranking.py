@@ -16,7 +16,7 @@ import io
 import pickle
 import struct
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from math import log
@@ -210,11 +210,12 @@ def bm25f_scores(
     norms_of: Norms,
     docs: frozenset[int],
     vectorised: bool = False,
-) -> dict[int, float]:
+) -> dict[int, float] | DenseScores:
     """Each of `docs` that holds any of the terms → the sum of its terms' BM25F scores
     (Whoosh's bm25() with the index's idf and average field length); terms in the order given,
     so a word's headline part is added before its text part, as Whoosh's union adds them.
-    vectorised: a big archive's (VECTOR_ARCHIVE), computed in numpy when the query is big."""
+    vectorised: a big archive's (VECTOR_ARCHIVE), computed in numpy when the query is big,
+    and kept there (DenseScores)."""
     found = [(field, term, postings_of(field, term)) for field, term in terms]
     if vectorised and sum(len(p) for *_, p in found) >= VECTOR_POSTINGS:
         return _bm25f_vectorised(stats, found, norms_of, docs)
@@ -242,31 +243,96 @@ def _bm25f_vectorised(
     found: list[tuple[str, str, TermPostings]],
     norms_of: Norms,
     docs: frozenset[int],
-) -> dict[int, float]:
+) -> DenseScores:
     """bm25f_scores in numpy: the same operations in the same order on the same doubles."""
     import numpy as np
 
-    size = stats.reader.doc_count_all()
-    wanted = _mask(np, docs, size)
-    total = np.zeros(size)
-    touched = np.zeros(size, dtype=bool)
+    scores = DenseScores(docs, stats.reader.doc_count_all())
     k1p1 = K1 + 1
     for field, term, p in found:
         ids = np.array(p.docs, dtype=np.int64)
         weights = np.array(p.weights, dtype=np.float64)
-        keep = wanted[ids]
+        keep = scores.wanted[ids]
         ids, weights = ids[keep], weights[keep]
         if not ids.size:
             continue
         if stats.schema[field].scorable:
             idf = stats.idf(field, term)
             norm = np.asarray(norms_of(field, stats.avg_field_length(field) or 1))
-            total[ids] += idf * ((weights * k1p1) / (weights + norm[ids]))
+            scores.add(ids, idf * ((weights * k1p1) / (weights + norm[ids])))
         else:
-            total[ids] += weights
-        touched[ids] = True
-    held = np.flatnonzero(touched)
-    return dict(zip(held.tolist(), total[held].tolist(), strict=True))
+            scores.add(ids, weights)
+    return scores
+
+
+class DenseScores(Mapping[int, float]):
+    """A big archive's scores by document number, kept in numpy: the sum so far of each
+    document's scores, and whether it has one (the keys of the dict it stands for). The top
+    of a ranking is taken from the arrays (top); a dict of every score, 54,000 of them for a
+    common word (5 ms to make, 10 to sift in Python), is made only when iterated."""
+
+    def __init__(self, docs: frozenset[int], size: int) -> None:
+        import numpy as np
+
+        self._np = np
+        self.docs = docs
+        self.wanted = _mask(np, docs, size)  # the documents that may score: the matches
+        self.total = np.zeros(size)
+        self.scored = np.zeros(size, dtype=bool)
+        self._dict: dict[int, float] | None = None
+
+    def add(self, ids: Any, values: Any) -> None:
+        """Add each value to its document's score (ids without repeats)."""
+        self.total[ids] += values
+        self.scored[ids] = True
+        self._dict = None
+
+    def only(self, docs: frozenset[int]) -> DenseScores:
+        """These scores of the given documents alone."""
+        out = DenseScores(docs, len(self.total))
+        out.total = self.total
+        out.scored = self.scored & out.wanted
+        return out
+
+    def top(self, limit: int) -> tuple[float, dict[int, float]] | None:
+        """The limit-th best positive score rounded to 6 places, and every score at least
+        that (less 1e-6) rounded, as Library._select rounds them; None when fewer than limit
+        documents score above 0."""
+        np = self._np
+        positive = self.scored & (self.total > 0)
+        count = int(np.count_nonzero(positive))
+        if count < limit:
+            return None
+        values = self.total[positive]
+        cutoff = round(float(np.partition(values, count - limit)[count - limit]), 6)
+        near = np.flatnonzero(positive & (self.total >= cutoff - 1e-6))
+        found = zip(near.tolist(), self.total[near].tolist(), strict=True)
+        return cutoff, {d: round(v, 6) for d, v in found}
+
+    def of(self, docs: Iterable[int]) -> dict[int, float]:
+        """The scores of those of these documents that have one."""
+        np = self._np
+        ids = np.fromiter(docs, dtype=np.int64)
+        ids = ids[self.scored[ids]]
+        return dict(zip(ids.tolist(), self.total[ids].tolist(), strict=True))
+
+    def get(self, d: int, default: Any = None) -> Any:
+        return float(self.total[d]) if 0 <= d < len(self.scored) and self.scored[d] else default
+
+    def _as_dict(self) -> dict[int, float]:
+        if self._dict is None:
+            held = self._np.flatnonzero(self.scored)
+            self._dict = dict(zip(held.tolist(), self.total[held].tolist(), strict=True))
+        return self._dict
+
+    def __getitem__(self, d: int) -> float:
+        return self._as_dict()[d]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._as_dict())
+
+    def __len__(self) -> int:
+        return int(self._np.count_nonzero(self.scored))
 
 
 def _mask(np: Any, docs: frozenset[int], size: int) -> Any:
@@ -281,14 +347,16 @@ def add_character_scores(
     norms: Sequence[float],
     articles: int,
     docs: frozenset[int],
-    scores: dict[int, float],
+    scores: dict[int, float] | DenseScores,
     vectorised: bool = False,
 ) -> None:
     """BM25 for a one-character word, counted in the folded text (the headline's count
     thrice), added to `scores` for those of `docs` that hold it. `norms`: the text-length part
     of each document's denominator (k1 * (1 - b + b * length / average)); `articles`: live
-    documents. The index keeps no unigrams for Whoosh to rank such a word by."""
-    if vectorised and len(title) + len(text) >= VECTOR_POSTINGS:
+    documents. The index keeps no unigrams for Whoosh to rank such a word by. Scores kept
+    in numpy are added to there."""
+    big = vectorised and len(title) + len(text) >= VECTOR_POSTINGS
+    if isinstance(scores, DenseScores) or big:
         _add_character_scores_vectorised(title, text, norms, articles, docs, scores)
         return
     in_title = dict(zip(title.docs, title.weights, strict=True))
@@ -309,10 +377,31 @@ def _add_character_scores_vectorised(
     norms: Sequence[float],
     articles: int,
     docs: frozenset[int],
-    scores: dict[int, float],
+    scores: dict[int, float] | DenseScores,
 ) -> None:
     import numpy as np
 
+    if isinstance(scores, DenseScores):
+        wanted = scores.wanted if scores.docs is docs else _mask(np, docs, len(norms))
+        # A score so far plus this one, as the loop adds them.
+        scores.add(*_character_arrays(np, title, text, norms, articles, wanted))
+        return
+    held, found = _character_arrays(np, title, text, norms, articles, _mask(np, docs, len(norms)))
+    new = dict(zip(held.tolist(), found.tolist(), strict=True))
+    for d in new.keys() & scores.keys():
+        new[d] = scores[d] + new[d]
+    scores.update(new)
+
+
+def _character_arrays(
+    np: Any,
+    title: TermPostings,
+    text: TermPostings,
+    norms: Sequence[float],
+    articles: int,
+    wanted: Any,
+) -> tuple[Any, Any]:
+    """(documents, their scores) of add_character_scores, for the wanted ones, in numpy."""
     size = len(norms)
     tf = np.zeros(size)
     title_ids = np.array(title.docs, dtype=np.int64)
@@ -324,13 +413,9 @@ def _add_character_scores_vectorised(
     counted[title_ids] = True
     counted[text_ids] = True
     idf = _character_idf(articles, int(np.count_nonzero(counted)))
-    held = np.flatnonzero(counted & _mask(np, docs, size) & (tf > 0))
+    held = np.flatnonzero(counted & wanted & (tf > 0))
     tf_held = tf[held]
-    found = idf * tf_held * (CHARACTER_K1 + 1) / (tf_held + np.asarray(norms)[held])
-    new = dict(zip(held.tolist(), found.tolist(), strict=True))
-    for d in new.keys() & scores.keys():
-        new[d] = scores[d] + new[d]
-    scores.update(new)
+    return held, idf * tf_held * (CHARACTER_K1 + 1) / (tf_held + np.asarray(norms)[held])
 
 
 def _character_idf(articles: int, df: int) -> float:

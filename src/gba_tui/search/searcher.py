@@ -24,6 +24,7 @@ from gba_tui.search.ranking import (
     CHARACTER_B,
     CHARACTER_K1,
     VECTOR_ARCHIVE,
+    DenseScores,
     IndexStats,
     TermPostings,
     add_character_scores,
@@ -199,9 +200,9 @@ class Library:
         self._texts = IndexMatcher(
             self._all_documents, self._docs_of_term, self._sequences, self._folded_of, self._dated
         )
-        self._norms: tuple[int, list[float]] | None = None
+        self._norms: tuple[int, Sequence[float]] | None = None
         self._recent_terms: dict[tuple[str, str], TermPostings] = {}
-        self._norms_of_field: dict[tuple[str, float], list[float]] = {}
+        self._norms_of_field: dict[tuple[str, float], Sequence[float]] = {}
         self._story_of: dict[int, tuple[int, Level]] | None = None
         self._light: list[tuple[str, str, str, str, str]] | None = None
         self.articles = ArticleSequence(self)
@@ -236,12 +237,23 @@ class Library:
     def _docs_of_term(self, field: str, term: str) -> set[int]:
         return set(self._term_postings(field, term).docs)
 
-    def _field_norms(self, field: str, avgfl: float) -> list[float]:
+    def _field_norms(self, field: str, avgfl: float) -> Sequence[float]:
         key = (field, avgfl)
         with self._lock:
             if key not in self._norms_of_field:
-                self._norms_of_field[key] = field_norms(self._leaves, field, avgfl)
+                norms = field_norms(self._leaves, field, avgfl)
+                self._norms_of_field[key] = self._as_array(norms)
             return self._norms_of_field[key]
+
+    def _as_array(self, values: list[float]) -> Sequence[float]:
+        """Values numpy reads on every query, kept as its array when scores are computed in
+        numpy (a list of 54,503 converted on each use: 3 ms a term)."""
+        if not self._vectorised:
+            return values
+        import numpy as np
+
+        array: Any = np.asarray(values)  # indexed as a sequence is (the loop's few postings)
+        return array
 
     def _sequences(self, field: str, word: str) -> set[int]:
         with self._lock:
@@ -361,7 +373,7 @@ class Library:
         limit: int | None,
         within: Iterable[str] | None,
         all_copies: bool,
-    ) -> tuple[list[int], frozenset[int], dict[int, float], int]:
+    ) -> tuple[list[int], frozenset[int], Scores, int]:
         """(the ranked documents shown, every match, their scores, matches before folding)."""
         exact = self._texts.matching(node)
         if within is not None:
@@ -369,25 +381,26 @@ class Library:
                 allowed = set(self._store.docnums_of_ids(within).values())
             exact = exact & allowed
         copies_total = len(exact)
-        scores: dict[int, float] = {}  # only what scored: most of a big result set never does
+        scores: Scores = {}  # only what scored: most of a big result set never does
         if exact:
             with self._lock:
                 terms = ranking_terms(node, self._stats.doc_frequency)
-                scores.update(
-                    bm25f_scores(
-                        self._stats,
-                        terms,
-                        self._term_postings,
-                        self._field_norms,
-                        exact,
-                        self._vectorised,
-                    )
+                scores = bm25f_scores(
+                    self._stats,
+                    terms,
+                    self._term_postings,
+                    self._field_norms,
+                    exact,
+                    self._vectorised,
                 )
         for ch in _single_characters(node):
             self._score_character(ch, exact, scores)
         if not all_copies:
             exact = self._fold_stories(exact, scores)
-            scores = {d: v for d, v in scores.items() if d in exact}
+            if isinstance(scores, DenseScores):
+                scores = scores.only(exact)
+            else:
+                scores = {d: v for d, v in scores.items() if d in exact}
         return self._select(scores, exact, limit), exact, scores, copies_total
 
     # ------------------------------------------------------------ stories
@@ -402,12 +415,12 @@ class Library:
                 )
         return self._story_of
 
-    def _fold_stories(self, exact: frozenset[int], scores: dict[int, float]) -> frozenset[int]:
+    def _fold_stories(self, exact: frozenset[int], scores: Scores) -> frozenset[int]:
         """Each story's best-scored matching copy (ties: the earliest copy); the rest dropped."""
         story_of = self._stories()
         grouped = exact & story_of.keys()
         best: dict[int, int] = {}
-        score = scores.get
+        score = (scores.of(grouped) if isinstance(scores, DenseScores) else scores).get
         # A higher score wins, then being the earliest copy, (score, d == head) compared
         # inline: a common word meets 21,819 grouped copies at 54,503 articles.
         for d in grouped:
@@ -458,21 +471,14 @@ class Library:
             order = self._store.orders(heads)
         return [refs[h] for h in sorted(heads, key=lambda h: order.get(h, 0)) if h in refs]
 
-    def _select(
-        self, scores: dict[int, float], exact: frozenset[int], limit: int | None
-    ) -> list[int]:
+    def _select(self, scores: Scores, exact: frozenset[int], limit: int | None) -> list[int]:
         """The top `limit` by score, ties in page order; then unscored matches in page order.
 
         Only the documents that can reach the top have their page order read: those above
         the limit-th score, then as many of those tied with it as fit, first in page order."""
-        positive = scores  # BM25 scores are; copied only when one is not (4 ms at 54,000)
-        if min(scores.values(), default=1.0) <= 0:
-            positive = {d: v for d, v in scores.items() if v > 0}
-        if limit is not None and len(positive) >= limit:
-            # Rounding keeps order, so the cutoff is the limit-th raw score rounded; only
-            # scores near it or above are rounded (45,000 scores: rounding all took 30 ms).
-            cutoff = round(heapq.nlargest(limit, positive.values())[-1], 6)
-            near = {d: round(v, 6) for d, v in positive.items() if v >= cutoff - 1e-6}
+        top = _top(scores, limit)
+        if limit is not None and top is not None:
+            cutoff, near = top
             above = {d: v for d, v in near.items() if v > cutoff}
             # All of source:北京商报's 4,000 matches score alike: the tie is cut in SQL.
             tied = [d for d, v in near.items() if v == cutoff]
@@ -480,11 +486,11 @@ class Library:
                 order = self._store.orders(above)
                 last = self._store.first_in_page_order(tied, limit - len(above))
             return sorted(above, key=lambda d: (-above[d], order.get(d, 0))) + last
-        rounded = {d: round(v, 6) for d, v in positive.items()}
+        rounded = {d: round(v, 6) for d, v in scores.items() if v > 0}
         with self._lock:
             order = self._store.orders(rounded)
         ranked = sorted(rounded, key=lambda d: (-rounded[d], order.get(d, 0)))
-        rest = exact.difference(positive)
+        rest = exact.difference(rounded)
         if rest:
             with self._lock:
                 ranked += self._store.first_in_page_order(
@@ -496,7 +502,7 @@ class Library:
         term = latin_term(field, ch) if LATIN_RUN.fullmatch(ch) else char_term(field, ch)
         return self._term_postings("grams", term)
 
-    def _character_norms(self) -> tuple[int, list[float]]:
+    def _character_norms(self) -> tuple[int, Sequence[float]]:
         """(articles, k1 * (1 - b + b * text length / average) by document number): the length
         part of BM25 for one-character words, computed once per open index."""
         if self._norms is None:
@@ -511,10 +517,10 @@ class Library:
             norms = list(map(of_length.__getitem__, lengths))
             # Documents past the map's last (none live) get the norm of an empty text.
             norms += [k1 * (1 - b + b * 0 / avg_len)] * (self._reader.doc_count_all() - len(norms))
-            self._norms = n, norms
+            self._norms = n, self._as_array(norms)
         return self._norms
 
-    def _score_character(self, ch: str, docs: frozenset[int], scores: dict[int, float]) -> None:
+    def _score_character(self, ch: str, docs: frozenset[int], scores: Scores) -> None:
         """BM25 for a one-character word, counted in the folded text (headline counts thrice)."""
         title, text = self._character_postings("title", ch), self._character_postings("text", ch)
         articles, norms = self._character_norms()
@@ -532,7 +538,8 @@ class Library:
         body = "\n".join([*a.paragraphs, *a.captions, *(b.text for b in a.boxes)])
         snippet = make_snippet(body, words)
         title_marks = tuple(match_spans(a.title, words))
-        terms = tuple(w for w in words if any(needle(w) in v for v in folded.values()))
+        needles = {w: needle(w) for w in words}  # folded once a word, not once a field
+        terms = tuple(w for w in words if any(needles[w] in v for v in folded.values()))
         return Hit(rank, a.id, a.title, a.source, score, terms, snippet, title_marks, a, entities)
 
     def _hit(self, rank: int, aid: str, score: float, words: list[str]) -> Hit:
@@ -547,6 +554,26 @@ class Library:
 
 # Terms whose postings are kept decoded: the words of a query or two.
 RECENT_TERMS = 8
+
+# A query's scores by document number: a dict, or numpy arrays for a big archive's big query.
+Scores = dict[int, float] | DenseScores
+
+
+def _top(scores: Scores, limit: int | None) -> tuple[float, dict[int, float]] | None:
+    """The limit-th best positive score rounded to 6 places (rounding keeps order) and every
+    score near it or above, rounded; None when fewer than limit documents score above 0. Only
+    scores near the cutoff are rounded (45,000 scores: rounding all took 30 ms)."""
+    if limit is None:
+        return None
+    if isinstance(scores, DenseScores):
+        return scores.top(limit)
+    positive = scores  # BM25 scores are; copied only when one is not (4 ms at 54,000)
+    if min(scores.values(), default=1.0) <= 0:
+        positive = {d: v for d, v in scores.items() if v > 0}
+    if len(positive) < limit:
+        return None
+    cutoff = round(heapq.nlargest(limit, positive.values())[-1], 6)
+    return cutoff, {d: round(v, 6) for d, v in positive.items() if v >= cutoff - 1e-6}
 
 
 class ArticleSequence(Sequence[Article]):
