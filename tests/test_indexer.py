@@ -302,6 +302,7 @@ def test_updates_merge_their_small_segments_never_the_big_ones(corpus_copy, tmp_
 def test_segments_open_their_term_tables_as_whoosh_does(corpus_copy, tmp_path):
     """Our codec reads a term table's directory in one piece: the same tables, the same terms."""
     from whoosh.codec.whoosh3 import W3TermsReader
+    from whoosh.filedb import filetables
 
     from gba_tui.search.codec import ArticleCodec
 
@@ -323,6 +324,13 @@ def test_segments_open_their_term_tables_as_whoosh_does(corpus_copy, tmp_path):
         assert ours._tindex.tables == theirs._tindex.tables
         assert ours._tindex.extras == theirs._tindex.extras
         assert list(ours.terms()) == list(theirs.terms())
-        seen += len(list(ours.terms()))
+        # Every key found where Whoosh finds it, and keys not there (other bytes, one byte
+        # more or less) not found.
+        keys = [k for k, _ in theirs._tindex.items()]
+        for key in [*keys, *(k + b"x" for k in keys[::7]), *(k[:-1] for k in keys[::7]), b"?"]:
+            assert list(ours._tindex.ranges_for_key(key)) == list(
+                filetables.HashReader.ranges_for_key(theirs._tindex, key)
+            ), key
+        seen += len(keys)
     assert seen > 1000
     assert lib.search("科技保险").total == 2

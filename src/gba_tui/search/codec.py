@@ -10,6 +10,7 @@ an older segment still goes Whoosh's way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from gba_tui.text.lean_whoosh import lean_imports
@@ -18,6 +19,11 @@ with lean_imports():
     from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
     from whoosh.filedb import filetables
     from whoosh.system import _INT_SIZE
+
+
+_SLOT = filetables._pointer  # (the key's hash, the item's position), 12 bytes
+_LENGTHS = filetables._lengths  # (key length, value length) before an item's key
+_SLOT_RUN = 16  # slots read at once: a key is mostly in its first slot or the next
 
 
 class _OrderedHashReader(filetables.OrderedHashReader):  # type: ignore[misc]
@@ -43,6 +49,34 @@ class _OrderedHashReader(filetables.OrderedHashReader):  # type: ignore[misc]
         dbfile.seek(extras_start - filetables._directory_size)
         self.tables = list(entry.iter_unpack(dbfile.read(filetables._directory_size)))
         self.endofdata = self.tables[0][0]
+
+    def ranges_for_key(self, key: bytes) -> Iterator[tuple[int, int]]:
+        """HashReader.ranges_for_key (whoosh 2.7.5), the same slots probed in the same order,
+        with fewer reads: slots a run at a time, an item's lengths and key in one. Whoosh reads
+        each slot, then the lengths, then the key, each through the compound file's layers:
+        a term's lookup in 28 segments cost 0.5 ms (a query's words look up each of their
+        bigrams to rank by the rarest)."""
+        if not isinstance(key, bytes):
+            raise TypeError(f"Key {key!r} should be bytes")
+        keyhash = self.hashfn(key)
+        tablestart, numslots = self.tables[keyhash & 255]
+        if not numslots:
+            return
+        get, size = self.dbfile.get, _SLOT.size
+        head = _LENGTHS.size
+        slot, left = (keyhash >> 8) % numslots, numslots  # every slot at most once, as Whoosh
+        while left:
+            run = min(_SLOT_RUN, numslots - slot, left)
+            left -= run
+            for slothash, itempos in _SLOT.iter_unpack(get(tablestart + slot * size, run * size)):
+                if not itempos:
+                    return
+                if slothash == keyhash:
+                    item = get(itempos, head + len(key))
+                    keylen, datalen = _LENGTHS.unpack_from(item)
+                    if keylen == len(key) and item[head:] == key:
+                        yield itempos + head + keylen, datalen
+            slot = (slot + run) % numslots
 
 
 class _TermsReader(W3TermsReader):  # type: ignore[misc]
