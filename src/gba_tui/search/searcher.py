@@ -203,7 +203,7 @@ class Library:
         self._norms: tuple[int, Sequence[float]] | None = None
         self._recent_terms: dict[tuple[str, str], TermPostings] = {}
         self._norms_of_field: dict[tuple[str, float], Sequence[float]] = {}
-        self._story_of: dict[int, tuple[int, Level]] | None = None
+        self._story_of: dict[int, int] | None = None
         self._light: list[tuple[str, str, str, str, str]] | None = None
         self.articles = ArticleSequence(self)
         self.entities_of = EntityMap(self)
@@ -405,9 +405,9 @@ class Library:
 
     # ------------------------------------------------------------ stories
 
-    def _stories(self) -> dict[int, tuple[int, Level]]:
-        """Document → (its story's earliest copy, level), for articles other papers ran too;
-        read once, on the first search that needs it (only grouped articles are listed)."""
+    def _stories(self) -> dict[int, int]:
+        """Document → its story's earliest copy, for articles other papers ran too; read
+        once, on the first search that needs it (only grouped articles are listed)."""
         if self._story_of is None:
             with self._lock:
                 self._story_of = read_stories(
@@ -424,7 +424,7 @@ class Library:
         # A higher score wins, then being the earliest copy, (score, d == head) compared
         # inline: a common word meets 21,819 grouped copies at 54,503 articles.
         for d in grouped:
-            head = story_of[d][0]
+            head = story_of[d]
             kept = best.get(head)
             if kept is None:
                 best[head] = d
@@ -465,7 +465,7 @@ class Library:
     def stories(self) -> list[StoryRef]:
         """Every story of the corpus, earliest copy first, in the order of their earliest copies."""
         story_of = self._stories()
-        heads = sorted({h for h, _ in story_of.values()})
+        heads = sorted(set(story_of.values()))
         refs = self._story_refs(heads)
         with self._lock:
             order = self._store.orders(heads)
