@@ -357,6 +357,35 @@ async def test_damaged_index_rebuilt_with_notice(tmp_path):
         assert app.main.library is not None and len(app.main.library.articles) == 19
 
 
+async def test_damage_met_by_a_search_is_rebuilt_and_the_search_answered(tmp_path, monkeypatch):
+    """Postings found damaged by a search (opening reads none): a notice, a rebuild from
+    scratch, and the search answered from the new index."""
+    from gba_tui.search import searcher
+    from gba_tui.search.indexer import update_index
+    from gba_tui.search.ranking import PostingsDamaged
+
+    where = tmp_path / "ix"
+    update_index(SEEDS, where)
+    read = searcher.read_postings
+    generations = []
+
+    def damaged_once(leaves, field, term, deleted):
+        if not generations:
+            generations.append(leaves)
+            raise PostingsDamaged(f"the postings of {field}:{term} cannot be read")
+        return read(leaves, field, term, deleted)
+
+    monkeypatch.setattr(searcher, "read_postings", damaged_once)
+    app = make_app(where)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "科技保险")
+        await settle(app, pilot, 0.2)
+        assert any("damaged" in n.message and "rebuilding" in n.message for n in app._notifications)
+        assert any("rebuilt index" in n.message for n in app._notifications)
+        assert sorted(r.id for r in app.main.view.rows) == INSURANCE_IDS
+
+
 async def test_missing_index_built_with_progress(tmp_path):
     app = make_app(tmp_path / "fresh")
     async with app.run_test(size=(140, 45)) as pilot:

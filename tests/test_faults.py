@@ -393,3 +393,55 @@ def test_a_corpus_with_every_page_skipped_opens_and_searches(tmp_path, capsys):
     (corpus / "empty.txt").write_bytes(b"")
     code, out, err = cli(capsys, corpus, tmp_path / "ix", "search", "--json", "港")
     assert code == 0 and json.loads(out)["total"] == 0 and "skipped empty.txt" in err
+
+
+# ---------------------------------------------------------------- damage found while reading
+
+
+def _flip_bytes(path: Path, start: int, length: int) -> None:
+    """Damage a file in place (the same file, as a failing disk leaves it)."""
+    with path.open("r+b") as f:
+        f.seek(start)
+        data = bytearray(f.read(length))
+        f.seek(start)
+        f.write(bytes(b ^ 0x5A for b in data))
+
+
+def _postings_part(index: Path) -> tuple[Path, int, int]:
+    """The biggest segment file and where its postings lie in it (offset, length)."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    gen = index / read_manifest(index)["generation"]
+    seg = max(gen.glob("*.seg"), key=lambda p: p.stat().st_size)
+    compound = CompoundStorage(FileStorage(str(gen)).open_file(seg.name), use_mmap=False)
+    try:
+        (part,) = [v for k, v in compound._dir.items() if k.endswith(".pst")]
+    finally:
+        compound.close()
+    return seg, part["offset"], part["length"]
+
+
+def test_damaged_postings_found_by_a_search_are_one_line(corpus_copy, tmp_path, capsys):
+    """Postings that opening does not read, damaged: the search that reads them says so in one
+    line (exit 2) and `index --rebuild` repairs it."""
+    index = tmp_path / "ix"
+    update_index(corpus_copy, index)
+    before = hit_ids(corpus_copy, index)
+    seg, offset, length = _postings_part(index)
+    _flip_bytes(seg, offset + 4, length - 4)
+    code, _, err = cli(capsys, corpus_copy, index, "search", "科技保险")
+    assert code == 2 and "damaged" in one_line(err) and "--rebuild" in err
+    assert cli(capsys, corpus_copy, index, "index", "--rebuild")[0] == 0
+    assert hit_ids(corpus_copy, index) == before
+
+
+def test_damaged_store_found_by_a_listing_is_one_line(corpus_copy, tmp_path, capsys):
+    index = tmp_path / "ix"
+    update_index(corpus_copy, index)
+    store = index / read_manifest(index)["store"]
+    size = store.stat().st_size
+    _flip_bytes(store, size // 2, size // 4)  # past the header: opening still works
+    for command in (["list"], ["search", "港"], ["entities"]):
+        code, _, err = cli(capsys, corpus_copy, index, *command)
+        assert code == 2 and "damaged" in one_line(err), command

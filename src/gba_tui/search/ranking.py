@@ -81,18 +81,44 @@ def segment_blocks(reader: Any, field: str, term: str) -> Iterator[tuple[list[in
         info = terms.term_info(field, reader._text_to_bytes(field, term))
     except (KeyError, TermNotFound):
         return
+    except DAMAGE as exc:
+        raise PostingsDamaged(f"the term table cannot be read ({type(exc).__name__})") from None
     if info.is_inlined():
         yield from _matcher_blocks(reader, field, term)
         return
     offset, length = info.extent()
     if isinstance(length, tuple):  # whoosh 2.7.5 reads the length as a 1-tuple
         length = length[0]
-    data = terms._postfile.get(offset, length)
+    try:
+        yield from _file_blocks(terms._postfile.get(offset, length))
+    except DAMAGE as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        raise PostingsDamaged(f"the postings of {field}:{term} cannot be read ({why})") from None
+
+
+class PostingsDamaged(ValueError):
+    """A term's postings that cannot be read as Whoosh writes them: a damaged file."""
+
+
+# What reading damaged bytes as a pickle, a zlib stream or a struct raises.
+DAMAGE = (
+    ValueError,
+    TypeError,
+    IndexError,
+    EOFError,
+    pickle.UnpicklingError,
+    zlib.error,
+    struct.error,
+)
+
+
+def _file_blocks(data: bytes) -> Iterator[tuple[list[int], list[float]]]:
+    """The blocks of a term's postings as stored, in Whoosh's layout (W3PostingsWriter):
+    a header, then each block's length (negative for the last), its info (count, last id,
+    max weight, compression, lengths) pickled, its (id deltas, weights, values) pickled and
+    compressed."""
     if data[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"no postings of {field}:{term!r} at {offset}")
-    # Whoosh's block layout (W3PostingsWriter._write_block): its length (negative for the
-    # last), its info (count, last id, max weight, compression, lengths) pickled, then
-    # (id deltas, weights, values) pickled and compressed.
+        raise ValueError("no postings header")
     pos, last = 4, False
     while not last:
         (size,) = _INT.unpack_from(data, pos)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from gba_tui.corpus.model import Article, article_from_dict
 from gba_tui.entities.model import Entity
@@ -26,6 +28,7 @@ from gba_tui.search.ranking import (
     VECTOR_ARCHIVE,
     DenseScores,
     IndexStats,
+    PostingsDamaged,
     TermPostings,
     add_character_scores,
     bm25f_scores,
@@ -155,6 +158,28 @@ def _single_characters(node: Node) -> list[str]:
     return out
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reads_index(
+    method: Callable[Concatenate[Library, P], R],
+) -> Callable[Concatenate[Library, P], R]:
+    """What a damaged index raises while it is read (a store SQLite cannot read, postings
+    not as Whoosh writes them) turned into the IndexDamaged a user can act on: one line and
+    `index --rebuild` in the CLI, a rebuild in the explorer."""
+
+    @functools.wraps(method)
+    def reading(library: Library, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(library, *args, **kwargs)
+        except (sqlite3.DatabaseError, PostingsDamaged) as exc:
+            why = f"{type(exc).__name__}: {exc}"
+            raise IndexDamaged(library.index_dir, why) from None
+
+    return reading
+
+
 class Library:
     """An open index: search, and articles read on demand. Safe to share between threads.
 
@@ -281,6 +306,7 @@ class Library:
     def article(self, article_id: str) -> Article | None:
         return self.articles_by_id([article_id]).get(article_id)
 
+    @_reads_index
     def list_rows(self, ids: Iterable[str] | None = None) -> list[tuple[str, str, str, str, str]]:
         """(id, headline, paper, byline, date) of every article in page order (the same list
         each time: read it, never change it), or of the given ids: what lists show, without
@@ -298,6 +324,25 @@ class Library:
         """The articles of these ids (ids not in the index left out), read in one query."""
         return {aid: a for aid, (a, _) in self.with_entities(ids).items()}
 
+    @_reads_index
+    def count(self) -> int:
+        """Articles in this generation."""
+        with self._lock:
+            return self._store.count()
+
+    @_reads_index
+    def page_of_records(self, offset: int, limit: int) -> list[tuple[int, str, str, str]]:
+        """Article records in page order, a page at a time: (docnum, record, entities, id)."""
+        with self._lock:
+            return self._store.page_of_records(offset, limit)
+
+    @_reads_index
+    def ids_at(self, offset: int, limit: int) -> list[str]:
+        """Article ids in page order, a page at a time."""
+        with self._lock:
+            return self._store.ids_at(offset, limit)
+
+    @_reads_index
     def with_entities(self, ids: Iterable[str]) -> dict[str, tuple[Article, tuple[Entity, ...]]]:
         """The articles of these ids and their entities (ids not in the index left out), read
         in one query."""
@@ -326,6 +371,7 @@ class Library:
         results = self.search_node(node, text, limit, within, all_copies)
         return replace(results, warnings=tuple(query_warnings(text)))
 
+    @_reads_index
     def search_node(
         self,
         node: Node,
@@ -357,6 +403,7 @@ class Library:
             copies_total=copies_total,
         )
 
+    @_reads_index
     def matching_ids(self, text: str, all_copies: bool = True) -> list[str]:
         """Every matching article's id, in the order search(text, limit=None) ranks them,
         without snippets or records: what marking or exporting all hits needs (9,600 hits:
@@ -454,6 +501,7 @@ class Library:
         """The story an article belongs to, if other papers ran it too."""
         return self.stories_of([article_id]).get(article_id)
 
+    @_reads_index
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, StoryRef]:
         """The stories of many articles at once (an export of thousands): id → story, for
         those other papers ran too."""
@@ -462,6 +510,7 @@ class Library:
         refs = self._story_refs(list(docs.values()))
         return {aid: refs[d] for aid, d in docs.items() if d in refs}
 
+    @_reads_index
     def stories(self) -> list[StoryRef]:
         """Every story of the corpus, earliest copy first, in the order of their earliest copies."""
         story_of = self._stories()
@@ -585,8 +634,7 @@ class ArticleSequence(Sequence[Article]):
 
     def __len__(self) -> int:
         if self._len is None:
-            with self._library._lock:
-                self._len = self._library._store.count()
+            self._len = self._library.count()
         return self._len
 
     def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
@@ -596,17 +644,13 @@ class ArticleSequence(Sequence[Article]):
         i = index + n if index < 0 else index
         if not 0 <= i < n:
             raise IndexError(index)
-        with self._library._lock:
-            rows = self._library._store.page_of_records(i, 1)
+        rows = self._library.page_of_records(i, 1)
         return article_from_dict(json.loads(rows[0][1]))
 
     def __iter__(self) -> Iterator[Article]:
-        with self._library._lock:
-            store = self._library._store
-            offset, batch = 0, 500
+        offset, batch = 0, 500
         while True:
-            with self._library._lock:
-                rows = store.page_of_records(offset, batch)
+            rows = self._library.page_of_records(offset, batch)
             for _, record, _, _ in rows:
                 yield article_from_dict(json.loads(record))
             if len(rows) < batch:
@@ -629,8 +673,7 @@ class EntityMap(Mapping[str, tuple[Entity, ...]]):
     def __iter__(self) -> Iterator[str]:
         offset, batch = 0, 2000
         while True:
-            with self._library._lock:
-                ids = self._library._store.ids_at(offset, batch)
+            ids = self._library.ids_at(offset, batch)
             yield from ids
             if len(ids) < batch:
                 return
@@ -643,8 +686,7 @@ class EntityMap(Mapping[str, tuple[Entity, ...]]):
         """(id, entities) in page order, a page of the store at a time."""
         offset, batch = 0, 500
         while True:
-            with self._library._lock:
-                rows = self._library._store.page_of_records(offset, batch)
+            rows = self._library.page_of_records(offset, batch)
             for _, _, entities, aid in rows:
                 yield aid, tuple(map(Entity.from_json, json.loads(entities)))
             if len(rows) < batch:

@@ -20,7 +20,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, ProgressBar, Tab, Tabs
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from gba_tui.app.history import SearchHistory
 from gba_tui.app.labels import SCRIPT_NAMES
@@ -293,7 +293,10 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._open_library_once)
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def open_library(self) -> None:
+    def open_library(self, rebuild: bool = False) -> None:
+        """Open the index, or build it (missing, outdated, damaged or stale) while the pages'
+        own titles are listed. rebuild: from scratch, whatever it looks like (damage found
+        while reading it, which opening does not see)."""
         from gba_tui.corpus.library import load_corpus
         from gba_tui.corpus.loader import CorpusError
         from gba_tui.search.indexer import (
@@ -309,7 +312,7 @@ class MainScreen(Screen[None]):
         corpus, index = self.settings.corpus, self.settings.index
         try:
             try:
-                manifest = read_manifest_head(index)
+                manifest = None if rebuild else read_manifest_head(index)
                 fresh = manifest is not None and not is_stale(manifest, scan_corpus(corpus), corpus)
                 if fresh:
                     self.post_message(LibraryReady(Library(index)))
@@ -324,7 +327,7 @@ class MainScreen(Screen[None]):
             def progress(done: int, total: int, what: str) -> None:
                 self.post_message(IndexProgress(done, total, what))
 
-            report = update_index(corpus, index, rebuild=False, progress=progress)
+            report = update_index(corpus, index, rebuild=rebuild, progress=progress)
             self.post_message(LibraryReady(Library(index), report.summary().splitlines()[0]))
         except (CorpusError, IndexProblem, OSError) as exc:
             self.post_message(Notice(f"the index could not be built: {exc}"))
@@ -380,6 +383,31 @@ class MainScreen(Screen[None]):
     @on(Notice)
     def show_notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity, timeout=8)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A worker's error shown, not lost (workers do not end the app); an index found
+        damaged while it was read (a search, a list, an export) is rebuilt, as one found
+        damaged on opening is, and searches meanwhile answer from the pages' titles."""
+        from gba_tui.search.indexer import IndexDamaged
+
+        error = event.worker.error
+        if event.state != WorkerState.ERROR or error is None:
+            return
+        if isinstance(error, IndexDamaged):
+            self.repair(error)
+        else:
+            self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=10)
+
+    def repair(self, error: Exception) -> None:
+        """Rebuild an index found damaged while it was read; searches wait for the new one."""
+        if self.building is not None:
+            return  # once, not for each search that meets the damage
+        self.library, self.building = None, (0, 0)
+        self.notify(f"{error} — rebuilding it now", severity="warning", timeout=10)
+        if self.query_text.strip():
+            self._say_building()
+        self.open_library(rebuild=True)
 
     # ------------------------------------------------------------ searching
 
@@ -721,22 +749,33 @@ class MainScreen(Screen[None]):
             self.notify("the index is still being built: the reader opens once it is ready")
             return
         from gba_tui.app.screens.reader import ReaderScreen
+        from gba_tui.search.indexer import IndexDamaged
 
-        article = self.library.article(message.article_id)
-        if article is None:
+        try:
+            found = self.library.with_entities([message.article_id]).get(message.article_id)
+            story = self.library.story(message.article_id)
+        except IndexDamaged as exc:
+            self.repair(exc)
             return
+        if found is None:
+            return
+        article, entities = found
         words = self.view.words if self.view is not None else ()
-        entities = self.library.entities_of.get(article.id, ())
-        copies = len(story.members) - 1 if (story := self.library.story(article.id)) else 0
+        copies = len(story.members) - 1 if story else 0
         self.app.push_screen(
             ReaderScreen(article, entities, words, self.script, copies, self.open_compare)
         )
 
     def action_copy_citation(self) -> None:
         from gba_tui.export import citation
+        from gba_tui.search.indexer import IndexDamaged
 
         aid = self._current_article_id()
-        article = self.library.article(aid) if aid and self.library is not None else None
+        try:
+            article = self.library.article(aid) if aid and self.library is not None else None
+        except IndexDamaged as exc:
+            self.repair(exc)
+            return
         if article is None:
             self.notify("highlight an article in the list or the ranking first", timeout=4)
             return
@@ -784,8 +823,13 @@ class MainScreen(Screen[None]):
     def open_compare(self, article_id: str, script: str) -> None:
         """The compare view of this copy against another copy of its story."""
         from gba_tui.app.screens.compare import CompareScreen
+        from gba_tui.search.indexer import IndexDamaged
 
-        story = self.library.story(article_id) if self.library is not None else None
+        try:
+            story = self.library.story(article_id) if self.library is not None else None
+        except IndexDamaged as exc:
+            self.repair(exc)
+            return
         if self.library is None or story is None:
             self.notify("no other paper ran this article: nothing to compare", timeout=4)
             return
@@ -815,7 +859,8 @@ class MainScreen(Screen[None]):
             )
             return
         path = str(Path.cwd() / default_export_name(self.query_text or "selection"))
-        order = {a.id: n for n, a in enumerate(self.library.articles)}
+        # Page order from the list's light rows (read once): not every article's record.
+        order = {row[0]: n for n, row in enumerate(self.library.list_rows())}
         ids = tuple(sorted(self.marked, key=lambda i: order.get(i, 0)))
         library, query, script = self.library, self.effective_query(), self.script
         selection = Selection(query, ids)
