@@ -111,8 +111,29 @@ def test_search_shows_each_story_once_and_all_copies_on_request(tmp_path):
     try:
         (story,) = lib.stories()
         assert set(story.members) == {"wire-1", "paper-1", "later-1"}
+        _heads_as_rows_say(lib)
     finally:
         lib.close()
+
+
+def _heads_as_rows_say(lib) -> None:
+    """The generation's head array (what folding reads) says what its story rows say, and an
+    index written before there was one folds from the rows alike."""
+    from gba_tui.search.store import open_store
+    from gba_tui.search.story_index import _heads_from_rows, read_stories
+
+    conn, gen, rows = lib._conn, lib._store.gen, lib._store.docnum_of_row()
+    heads = read_stories(conn, gen, rows)
+    assert len(heads) == 3 and len(set(heads.values())) == 1
+    assert heads == _heads_from_rows(conn, gen, rows)
+    before = lib.search("河套", all_copies=False)
+    writer = open_store(lib.index_dir / lib.manifest["store"], write=True)
+    writer.execute("DELETE FROM story_heads")  # as an older gba-tui left it
+    writer.close()
+    lib._story_of = None
+    assert read_stories(conn, gen, rows) == heads
+    after = lib.search("河套", all_copies=False)
+    assert after.total == before.total == 2 and after.ids == before.ids
 
 
 def test_stories_command_lists_groups(tmp_path, capsys):
