@@ -233,6 +233,17 @@ class Library:
         self.articles = ArticleSequence(self)
         self.entities_of = EntityMap(self)
 
+    @_reads_index
+    def warm_up(self) -> None:
+        """Read now what a first search would read (a big archive's numpy, the story heads,
+        the one-character norms: 0.1 s at 54,503 articles), for a caller with time to spare
+        while a person types (the explorer, once its list is up)."""
+        if self._vectorised:
+            import numpy  # noqa: F401
+
+        self._stories()
+        self._character_norms()
+
     def close(self) -> None:
         self._reader.close()
         self._ix.close()

@@ -7,6 +7,7 @@ than the newest request is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, get_args
@@ -315,7 +316,9 @@ class MainScreen(Screen[None]):
                 manifest = None if rebuild else read_manifest_head(index)
                 fresh = manifest is not None and not is_stale(manifest, scan_corpus(corpus), corpus)
                 if fresh:
-                    self.post_message(LibraryReady(Library(index)))
+                    library = Library(index)
+                    self.post_message(LibraryReady(library))
+                    self._warm_up(library)
                     return
             except IndexDamaged as exc:
                 self.post_message(Notice(f"{exc} — rebuilding it now", "warning"))
@@ -328,11 +331,22 @@ class MainScreen(Screen[None]):
                 self.post_message(IndexProgress(done, total, what))
 
             report = update_index(corpus, index, rebuild=rebuild, progress=progress)
-            self.post_message(LibraryReady(Library(index), report.summary().splitlines()[0]))
+            library = Library(index)
+            self.post_message(LibraryReady(library, report.summary().splitlines()[0]))
+            self._warm_up(library)
         except (CorpusError, IndexProblem, OSError) as exc:
             self.post_message(Notice(f"the index could not be built: {exc}"))
             self.building = None
             self.app.call_from_thread(self._update_titles)
+
+    @staticmethod
+    def _warm_up(library: Library) -> None:
+        """What the first search would read, read while it is typed; damage, if any, is met
+        (and repaired) by that search."""
+        from gba_tui.search.indexer import IndexProblem
+
+        with contextlib.suppress(IndexProblem):
+            library.warm_up()
 
     @on(ArticlesPreview)
     def show_preview(self, message: ArticlesPreview) -> None:
