@@ -401,8 +401,8 @@ class MainScreen(Screen[None]):
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
         """A worker's error shown, not lost (workers do not end the app); an index found
-        damaged while it was read (a search, a list, an export) is rebuilt, as one found
-        damaged on opening is, and searches meanwhile answer from the pages' titles."""
+        damaged while it was read (a search, marking all, an export) is rebuilt, as one
+        found damaged on opening is."""
         from gba_tui.search.indexer import IndexDamaged
 
         error = event.worker.error
