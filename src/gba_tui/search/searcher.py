@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import heapq
 import json
 import sqlite3
 import threading
@@ -26,14 +25,17 @@ from gba_tui.search.ranking import (
     CHARACTER_B,
     CHARACTER_K1,
     VECTOR_ARCHIVE,
-    DenseScores,
     IndexStats,
     PostingsDamaged,
+    Scores,
     TermPostings,
     add_character_scores,
     bm25f_scores,
     field_norms,
     read_postings,
+    scores_of,
+    scores_within,
+    top_scores,
 )
 from gba_tui.search.schema import FILTER_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from gba_tui.search.snippets import Snippet, make_snippet, match_spans
@@ -452,13 +454,10 @@ class Library:
                     self._vectorised,
                 )
         for ch in _single_characters(node):
-            self._score_character(ch, exact, scores)
+            scores = self._score_character(ch, exact, scores)
         if not all_copies:
             exact = self._fold_stories(exact, scores)
-            if isinstance(scores, DenseScores):
-                scores = scores.only(exact)
-            else:
-                scores = {d: v for d, v in scores.items() if d in exact}
+            scores = scores_within(scores, exact)
         return self._select(scores, exact, limit), exact, scores, copies_total
 
     # ------------------------------------------------------------ stories
@@ -478,7 +477,7 @@ class Library:
         story_of = self._stories()
         grouped = exact & story_of.keys()
         best: dict[int, int] = {}
-        score = (scores.of(grouped) if isinstance(scores, DenseScores) else scores).get
+        score = scores_of(scores, grouped).get
         # A higher score wins, then being the earliest copy, (score, d == head) compared
         # inline: a common word meets 21,819 grouped copies at 54,503 articles.
         for d in grouped:
@@ -536,7 +535,7 @@ class Library:
 
         Only the documents that can reach the top have their page order read: those above
         the limit-th score, then as many of those tied with it as fit, first in page order."""
-        top = _top(scores, limit)
+        top = top_scores(scores, limit)
         if limit is not None and top is not None:
             cutoff, near = top
             above = {d: v for d, v in near.items() if v > cutoff}
@@ -580,11 +579,11 @@ class Library:
             self._norms = n, self._as_array(norms)
         return self._norms
 
-    def _score_character(self, ch: str, docs: frozenset[int], scores: Scores) -> None:
+    def _score_character(self, ch: str, docs: frozenset[int], scores: Scores) -> Scores:
         """BM25 for a one-character word, counted in the folded text (headline counts thrice)."""
         title, text = self._character_postings("title", ch), self._character_postings("text", ch)
         articles, norms = self._character_norms()
-        add_character_scores(title, text, norms, articles, docs, scores, self._vectorised)
+        return add_character_scores(title, text, norms, articles, docs, scores, self._vectorised)
 
     def _make_hit(
         self,
@@ -614,26 +613,6 @@ class Library:
 
 # Terms whose postings are kept decoded: the words of a query or two.
 RECENT_TERMS = 8
-
-# A query's scores by document number: a dict, or numpy arrays for a big archive's big query.
-Scores = dict[int, float] | DenseScores
-
-
-def _top(scores: Scores, limit: int | None) -> tuple[float, dict[int, float]] | None:
-    """The limit-th best positive score rounded to 6 places (rounding keeps order) and every
-    score near it or above, rounded; None when fewer than limit documents score above 0. Only
-    scores near the cutoff are rounded (45,000 scores: rounding all took 30 ms)."""
-    if limit is None:
-        return None
-    if isinstance(scores, DenseScores):
-        return scores.top(limit)
-    positive = scores  # BM25 scores are; copied only when one is not (4 ms at 54,000)
-    if min(scores.values(), default=1.0) <= 0:
-        positive = {d: v for d, v in scores.items() if v > 0}
-    if len(positive) < limit:
-        return None
-    cutoff = round(heapq.nlargest(limit, positive.values())[-1], 6)
-    return cutoff, {d: round(v, 6) for d, v in positive.items() if v >= cutoff - 1e-6}
 
 
 class ArticleSequence(Sequence[Article]):

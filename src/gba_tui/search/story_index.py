@@ -18,6 +18,8 @@ from itertools import chain, compress, repeat
 from operator import le
 from typing import TYPE_CHECKING, Any
 
+from gba_tui.search.store import StoreReader
+
 # stories.py (numpy, regexes) is imported where groups are made: a search only reads them.
 if TYPE_CHECKING:
     from gba_tui.stories import Level, UnionFind
@@ -261,9 +263,7 @@ def write_heads(conn: sqlite3.Connection, gen: int) -> None:
     story), from its story rows and row map: folding a search's copies into stories needs
     every grouped article's head, and reading 25,736 story rows took 24 ms of each search
     process at 54,503 articles; this, 1."""
-    (row_map,) = conn.execute("SELECT docnum_of_row FROM lengths WHERE gen = ?", (gen,)).fetchone()
-    docnum_of_row = array("i")
-    docnum_of_row.frombytes(row_map)
+    docnum_of_row = StoreReader(conn, gen).docnum_of_row()
     heads = _heads_from_rows(conn, gen, docnum_of_row)
     table = array("i", [-1]) * (max(docnum_of_row, default=-1) + 1)
     for d, head in heads.items():
@@ -303,20 +303,21 @@ class StoryRef:
         return {"id": self.id, "members": list(self.members), "level": self.level}
 
 
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the store has this table (one an older gba-tui wrote may not)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
 def read_stories(
     conn: sqlite3.Connection, gen: int, docnum_of_row: Sequence[int]
 ) -> dict[int, int]:
     """Document number → its story head's document number, for grouped articles: from the
     generation's head array (write_heads), or, in an index written before there was one,
     from its story rows."""
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story_heads'"
-    ).fetchone()
-    found = (
-        conn.execute("SELECT heads FROM story_heads WHERE gen = ?", (gen,)).fetchone()
-        if has_table
-        else None
-    )
+    found = None
+    if _has_table(conn, "story_heads"):
+        found = conn.execute("SELECT heads FROM story_heads WHERE gen = ?", (gen,)).fetchone()
     if found is None:
         return _heads_from_rows(conn, gen, docnum_of_row)
     heads = array("i")
@@ -329,10 +330,7 @@ def _heads_from_rows(
     conn: sqlite3.Connection, gen: int, docnum_of_row: Sequence[int]
 ) -> dict[int, int]:
     """read_stories from the story rows, their document numbers from the row map."""
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story'"
-    ).fetchone()
-    if not has_table:
+    if not _has_table(conn, "story"):
         return {}
     size = len(docnum_of_row)
     out: dict[int, int] = {}
@@ -354,10 +352,7 @@ def story_copies(
     order was sorted by, store.write_docmap), read with its id; document numbers come from
     the generation's row map (two docmap lookups a copy fewer: 200 hits' 6,135 copies at
     54,503 articles, 47.9 -> 30.0 ms)."""
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story'"
-    ).fetchone()
-    if not has_table:
+    if not _has_table(conn, "story"):
         return []
     heads = [
         h
