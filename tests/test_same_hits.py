@@ -97,3 +97,25 @@ def test_scores_computed_in_numpy_equal_those_computed_one_by_one(library, monke
     in_numpy = scores()
     assert sum(len(v[1]) for v in in_numpy.values()) > 500
     assert in_numpy == one_by_one
+
+
+def test_character_scores_added_in_numpy_to_scores_made_one_by_one(monkeypatch):
+    """A big one-character word added to scores computed in a loop: turned into numpy, the
+    same sums as the loop's, bit for bit, for every document."""
+    from gba_tui.search import ranking
+    from gba_tui.search.ranking import TermPostings, add_character_scores
+
+    rng = random.Random(5)
+    size = 400
+    title = TermPostings(sorted(rng.sample(range(size), 60)), [float(rng.randint(1, 3))] * 60)
+    in_text = sorted(rng.sample(range(size), 250))
+    text = TermPostings(in_text, [float(rng.randint(1, 9)) for _ in in_text])
+    norms = [rng.uniform(0.4, 2.5) for _ in range(size)]
+    matches = frozenset(rng.sample(range(size), 300))
+    earlier = {d: rng.uniform(0.1, 9.0) for d in rng.sample(sorted(matches), 120)}
+
+    one_by_one = add_character_scores(title, text, norms, size, matches, dict(earlier))
+    monkeypatch.setattr(ranking, "VECTOR_POSTINGS", 0)
+    in_numpy = add_character_scores(title, text, norms, size, matches, dict(earlier), True)
+    assert isinstance(in_numpy, ranking.DenseScores)
+    assert dict(in_numpy) == one_by_one and len(one_by_one) > len(earlier)
