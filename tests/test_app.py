@@ -369,11 +369,11 @@ async def test_damage_met_by_a_search_is_rebuilt_and_the_search_answered(tmp_pat
     read = searcher.read_postings
     generations = []
 
-    def damaged_once(leaves, field, term, deleted):
+    def damaged_once(terms, field, term, deleted):
         if not generations:
-            generations.append(leaves)
+            generations.append(terms)
             raise PostingsDamaged(f"the postings of {field}:{term} cannot be read")
-        return read(leaves, field, term, deleted)
+        return read(terms, field, term, deleted)
 
     monkeypatch.setattr(searcher, "read_postings", damaged_once)
     app = make_app(where)

@@ -123,7 +123,8 @@ def _postings_by_row_of_one(
 @pytest.mark.parametrize("blocklimit", [POSTINGS_BLOCK, 128])
 def test_postings_read_directly_are_whooshs(tmp_path: Path, blocklimit: int) -> None:
     """The searcher reads a term's blocks from the postings file itself: for every term of
-    two segments, the ids and weights Whoosh's matcher gives, in one block or several."""
+    two segments, the ids and weights Whoosh's matcher gives, in one block or several, and
+    the ids shifted by an offset (a later segment's)."""
     from gba_tui.search.ranking import segment_blocks
 
     folder = tmp_path / "ix"
@@ -144,6 +145,11 @@ def test_postings_read_directly_are_whooshs(tmp_path: Path, blocklimit: int) -> 
                 weights = [w for _, found in direct for w in found]
                 expected = list(leaf.postings(field, text).items_as("weight"))
                 assert list(zip(ids, weights, strict=True)) == expected, (field, text)
+                # A later segment's ids, shifted by its first document number.
+                shifted = [
+                    i for found, _ in segment_blocks(leaf, field, text, None, 1000) for i in found
+                ]
+                assert shifted == [i + 1000 for i in ids], (field, text)
                 checked += 1
                 several += len(direct) > 1
     assert checked > 500

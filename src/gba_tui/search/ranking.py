@@ -38,21 +38,27 @@ CHARACTER_K1, CHARACTER_B = 1.2, 0.75
 
 _INT = struct.Struct("!i")  # whoosh.system's int: a block's length
 
+Block = tuple[list[int], Sequence[float]]  # a block of postings: ids, weights
+
 Leaves = Sequence[tuple[Any, int]]  # each segment's reader and its first document number
 
 
 class IndexStats:
     """What BM25F needs of the whole index (document frequency, idf, average field length),
     computed as Whoosh's searcher computes them, from its reader: a search process then never
-    loads whoosh.searching and whoosh.query (12 ms)."""
+    loads whoosh.searching and whoosh.query (12 ms). Document frequencies come from `terms`
+    when given (a TermTable: each term looked up once), else from the reader."""
 
-    def __init__(self, reader: Any) -> None:
+    def __init__(self, reader: Any, terms: TermTable | None = None) -> None:
         self.reader = reader
         self.schema = reader.schema
         self._doc_count_all = reader.doc_count_all()
+        self._terms = terms
         self._idf: dict[tuple[str, str], float] = {}
 
     def doc_frequency(self, field: str, term: str) -> int:
+        if self._terms is not None:
+            return self._terms.doc_frequency(field, term)
         return int(self.reader.doc_frequency(field, term))
 
     def idf(self, field: str, term: str) -> float:
@@ -67,35 +73,88 @@ class IndexStats:
         return float(self.reader.field_length(field) / (self._doc_count_all or 1))
 
 
-def segment_blocks(reader: Any, field: str, term: str) -> Iterator[tuple[list[int], list[float]]]:
-    """A term's postings in one segment, (segment-local ids, weights) a block at a time,
-    deleted documents left in (the callers keep only live matches). Read from the postings
-    file directly, in one read a term: Whoosh's matcher costs 0.13 ms a segment before its
-    first posting (four terms in 28 segments at 54,503 articles: 15 ms a query), then a file
-    read, a seek and a generator a block. Anything else (the empty reader of an index whose
-    pages were all skipped; postings kept in the term table, which whoosh 2.7.5 never
-    writes) is read through Whoosh's matcher."""
+# A segment whose postings are read through Whoosh's matcher (term_entry).
+THROUGH_MATCHER = object()
+
+
+def term_entry(reader: Any, field: str, term: str) -> Any:
+    """A term's entry in one segment's term table (its W3TermInfo: document frequency and
+    where its postings are), None when the segment lacks the term, THROUGH_MATCHER when its
+    postings are not read from the file here: the empty reader of an index whose pages were
+    all skipped; postings kept in the term table, which whoosh 2.7.5 never writes."""
     terms = getattr(reader, "_terms", None)
     if not isinstance(terms, W3TermsReader):
-        yield from _matcher_blocks(reader, field, term)
-        return
+        return THROUGH_MATCHER
     try:
         info = terms.term_info(field, reader._text_to_bytes(field, term))
     except (KeyError, TermNotFound):
-        return
+        return None
     except DAMAGE as exc:
         raise PostingsDamaged(f"the term table cannot be read ({type(exc).__name__})") from None
-    if info.is_inlined():
-        yield from _matcher_blocks(reader, field, term)
+    return THROUGH_MATCHER if info.is_inlined() else info
+
+
+def segment_blocks(
+    reader: Any, field: str, term: str, entry: Any = None, offset: int = 0
+) -> Iterator[Block]:
+    """A term's postings in one segment, (ids, weights) a block at a time, the ids the
+    segment's plus offset, deleted documents left in (the callers keep only live matches);
+    entry: the term's term_entry in the segment, looked up when not given. Read from the
+    postings file directly, in one read a term: Whoosh's matcher costs 0.13 ms a segment
+    before its first posting (four terms in 28 segments at 54,503 articles: 15 ms a query),
+    then a file read, a seek and a generator a block."""
+    if entry is None:
+        entry = term_entry(reader, field, term)
+    if entry is THROUGH_MATCHER:
+        yield from _matcher_blocks(reader, field, term, offset)
         return
-    offset, length = info.extent()
+    if entry is None:
+        return
+    start, length = entry.extent()
     if isinstance(length, tuple):  # whoosh 2.7.5 reads the length as a 1-tuple
         length = length[0]
     try:
-        yield from _file_blocks(terms._postfile.get(offset, length))
+        yield from _file_blocks(reader._terms._postfile.get(start, length), offset)
     except DAMAGE as exc:
         why = f"{type(exc).__name__}: {exc}"
         raise PostingsDamaged(f"the postings of {field}:{term} cannot be read ({why})") from None
+
+
+# Terms whose entries a TermTable keeps: a query's words, each with its bigrams in two fields.
+KEPT_TERMS = 256
+
+
+class TermTable:
+    """The segments' term tables, a term looked up once in each segment for all a query
+    asks of it: the document frequency of each of a word's bigrams (to rank by the rarest),
+    its idf, then its postings. Each lookup is a hash probe and a read in every segment (28
+    at 54,503 articles: 0.3 ms a term); a query looked its rarest bigrams up three times.
+    Safe to share between threads (a lookup done twice at worst)."""
+
+    def __init__(self, leaves: Leaves) -> None:
+        self.leaves = leaves
+        self._kept: dict[tuple[str, str], tuple[Any, ...]] = {}
+
+    def entries(self, field: str, term: str) -> tuple[Any, ...]:
+        """The term's term_entry in each segment, in the leaves' order."""
+        key = (field, term)
+        found = self._kept.get(key)
+        if found is None:
+            found = tuple(term_entry(reader, field, term) for reader, _ in self.leaves)
+            if len(self._kept) >= KEPT_TERMS:
+                self._kept.clear()
+            self._kept[key] = found
+        return found
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Whoosh's reader.doc_frequency: deleted documents counted."""
+        total = 0
+        for (reader, _), entry in zip(self.leaves, self.entries(field, term), strict=True):
+            if entry is THROUGH_MATCHER:
+                total += int(reader.doc_frequency(field, term))
+            elif entry is not None:
+                total += entry.doc_frequency()
+        return total
 
 
 class PostingsDamaged(ValueError):
@@ -114,11 +173,11 @@ DAMAGE = (
 )
 
 
-def _file_blocks(data: bytes) -> Iterator[tuple[list[int], list[float]]]:
+def _file_blocks(data: bytes, offset: int = 0) -> Iterator[Block]:
     """The blocks of a term's postings as stored, in Whoosh's layout (W3PostingsWriter):
     a header, then each block's length (negative for the last), its info (count, last id,
     max weight, compression, lengths) pickled, its (id deltas, weights, values) pickled and
-    compressed."""
+    compressed. offset: added to every id (the segment's first document number)."""
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("no postings header")
     pos, last = 4, False
@@ -129,22 +188,23 @@ def _file_blocks(data: bytes) -> Iterator[tuple[list[int], list[float]]]:
         count, _, _, compression, _, _ = pickle.load(block)
         raw = block.read()
         deltas, weights, _ = pickle.loads(zlib.decompress(raw) if compression else raw)
-        # Summed by itertools.accumulate in C, not Whoosh's generator.
-        yield list(accumulate(deltas)), _weights(weights, count)
+        # Summed by itertools.accumulate in C from the offset (a block's first delta is its
+        # first id), not Whoosh's generator and an addition a posting.
+        yield list(accumulate(deltas, initial=offset))[1:], _weights(weights, count)
         pos += 4 + size
 
 
-def _weights(weights: Any, count: int) -> list[float]:
+def _weights(weights: Any, count: int) -> Sequence[float]:
     """A block's weights as Whoosh's _read_weights gives them: None for all 1.0, one float
-    for all alike."""
+    for all alike, else as stored (a tuple: not copied)."""
     if weights is None:
         return [1.0] * count
     if isinstance(weights, float):
         return [weights] * count
-    return list(weights)
+    return tuple(weights)
 
 
-def _matcher_blocks(reader: Any, field: str, term: str) -> Iterator[tuple[list[int], list[float]]]:
+def _matcher_blocks(reader: Any, field: str, term: str, offset: int = 0) -> Iterator[Block]:
     try:
         m = reader.postings(field, term)
     except TermNotFound:
@@ -152,7 +212,7 @@ def _matcher_blocks(reader: Any, field: str, term: str) -> Iterator[tuple[list[i
     if isinstance(m, FilterMatcher):  # deleted documents: the callers drop them
         m = m.child
     while m.is_active():
-        yield [m.id()], [m.weight()]
+        yield [offset + m.id()], [m.weight()]
         m.next()
 
 
@@ -187,12 +247,12 @@ class TermPostings:
         return len(self.docs)
 
 
-def read_postings(leaves: Leaves, field: str, term: str, deleted: frozenset[int]) -> TermPostings:
+def read_postings(terms: TermTable, field: str, term: str, deleted: frozenset[int]) -> TermPostings:
     docs: list[int] = []
     weights: list[float] = []
-    for reader, offset in leaves:
-        for ids, ws in segment_blocks(reader, field, term):
-            docs.extend(map(offset.__add__, ids) if offset else ids)
+    for (reader, offset), entry in zip(terms.leaves, terms.entries(field, term), strict=True):
+        for ids, ws in segment_blocks(reader, field, term, entry, offset):
+            docs.extend(ids)
             weights.extend(ws)
     if deleted and not deleted.isdisjoint(docs):
         kept = [(d, w) for d, w in zip(docs, weights, strict=True) if d not in deleted]

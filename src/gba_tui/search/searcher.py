@@ -29,6 +29,7 @@ from gba_tui.search.ranking import (
     PostingsDamaged,
     Scores,
     TermPostings,
+    TermTable,
     add_character_scores,
     bm25f_scores,
     field_norms,
@@ -197,10 +198,11 @@ class Library:
         try:
             self._ix = open_whoosh(gen_dir)
             self._reader = self._ix.reader()
-            self._stats = IndexStats(self._reader)
             self._conn = open_store(index_dir / manifest["store"])
             self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
             self._leaves = list(self._reader.leaf_readers())
+            self._terms = TermTable(self._leaves)
+            self._stats = IndexStats(self._reader, self._terms)
             segments = [(r.segment(), o) for r, o in self._leaves]
             deleted = {o + d for seg, o in segments if seg is not None for d in seg.deleted_docs()}
             doc_count = self._reader.doc_count()
@@ -225,7 +227,11 @@ class Library:
         self._vectorised = doc_count >= VECTOR_ARCHIVE if vectorise is None else vectorise
         self._universe: frozenset[int] | None = None
         self._texts = IndexMatcher(
-            self._all_documents, self._docs_of_term, self._sequences, self._folded_of, self._dated
+            self._all_documents,
+            self._docs_of_term,
+            self._sequences,
+            self._folded_of,
+            self._dated,
         )
         self._norms: tuple[int, Sequence[float]] | None = None
         self._recent_terms: dict[tuple[str, str], TermPostings] = {}
@@ -266,7 +272,7 @@ class Library:
         with self._lock:
             found = self._recent_terms.pop(key, None)
             if found is None:
-                found = read_postings(self._leaves, field, term, self._deleted)
+                found = read_postings(self._terms, field, term, self._deleted)
             self._recent_terms[key] = found
             while len(self._recent_terms) > RECENT_TERMS:
                 del self._recent_terms[next(iter(self._recent_terms))]
