@@ -52,8 +52,20 @@ def synthetic(tmp_path_factory, articles):
     lib.close()
 
 
-def test_index_matching_equals_a_scan(synthetic):
+@pytest.mark.parametrize(
+    ("checked", "vectorised"),
+    [(64, False), (0, True), (10**9, False)],
+    ids=["as-set", "fts5-rows-in-numpy", "all-checked"],
+)
+def test_index_matching_equals_a_scan(synthetic, monkeypatch, checked, vectorised):
+    """Long Chinese words by their bigrams, checked when few (or always, or never: FTS5), the
+    FTS5 rows parsed one by one or in numpy: the matches a scan finds."""
+    from gba_tui.search import matching
+
     lib, texts = synthetic
+    monkeypatch.setattr(matching, "CHECKED_CANDIDATES", checked)
+    monkeypatch.setattr(lib._store, "vectorised", vectorised)
+    lib._texts._cache.clear()
     store = lib._store
     folded = store.folded(store.docnums())
     rng = random.Random(11)

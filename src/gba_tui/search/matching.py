@@ -6,7 +6,10 @@ its length and kind:
   - one character (`港`): the `grams` term for that character, exact;
   - two Chinese characters: the field's own bigram term (entity fields: a `grams` bigram);
   - anything else of two characters: the articles holding both characters, then checked;
-  - three or more: the store's FTS5 trigram index, which matches exact sequences.
+  - three or more: the store's FTS5 trigram index, which matches exact sequences; for Chinese
+    in the headline or text, first the field's bigram terms: a word is in no article one of
+    its bigrams is missing from, and in at most those holding its rarest, which are read and
+    checked when few (FTS5 reads each trigram's whole list, of every field, with positions).
 A Latin letter at either end must not continue a longer Latin word ("ai" is not in "said");
 the few articles such a word is found in are read and checked with find_word.
 """
@@ -27,13 +30,18 @@ from gba_tui.text.script import find_word, has_latin_edge, searchable
 
 # A whole Latin word as find_word sees one: letters and digits up to U+024F.
 LATIN_RUN = re.compile(r"[^\W_\u0250-\U0010ffff]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]{2}")
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+_CJK = re.compile(f"{_HAN}{{2}}")
+_CJK_RUN = re.compile(f"{_HAN}+")  # the analyzer's run: each pair in it is a bigram term
 _SPACE = re.compile(r"\s")
 CODE = {f: str(n) for n, f in enumerate(FOLDED_FIELDS)}
 # The most document numbers the word cache holds (about 60 bytes each): a common word matches
 # most of an archive (港 at 54,503 articles: 54,000), and 512 such words, the cache's old
 # limit, would have held 1.7 GB.
 CACHED_MATCHES = 1_000_000
+# A long Chinese word whose rarest bigram is in at most this many articles is checked in
+# their text, not looked up in FTS5 (a few ms a field, whatever it finds).
+CHECKED_CANDIDATES = 64
 
 
 def needle(text: str) -> str:
@@ -105,6 +113,7 @@ def gram_counts(folded: dict[str, str]) -> dict[str, int]:
 
 
 Postings = Callable[[str, str], set[int]]  # (Whoosh field, term) → live document numbers
+Frequency = Callable[[str, str], int]  # (Whoosh field, term) → documents holding it
 Sequences = Callable[[str, str], set[int]]  # (folded field, needle) → documents (FTS5)
 Texts = Callable[[Iterable[int], str], dict[int, str]]  # documents, field → folded text
 Dated = Callable[[str, str], set[int]]  # (date:, after: or before:, ISO value) → documents
@@ -120,9 +129,11 @@ class IndexMatcher:
         sequences: Sequences,
         texts: Texts,
         dated: Dated | None = None,
+        frequency: Frequency | None = None,
     ) -> None:
         self.universe = universe  # every live document: only NOT needs it
         self._dated = dated
+        self._frequency = frequency
         self._postings = postings
         self._sequences = sequences
         self._texts = texts
@@ -155,8 +166,23 @@ class IndexMatcher:
                 return self._check(found, field, word)
             found = self._grams(field, bigram_term, word)
             return self._check(found, field, word) if has_latin_edge(word) else found
+        if self._frequency is not None and field in TEXT_FIELDS and _CJK_RUN.fullmatch(word):
+            return self._by_bigrams(field, word, self._frequency)
         found = self._sequences(field, word)
         return self._check(found, field, word) if has_latin_edge(word) else found
+
+    def _by_bigrams(self, field: str, word: str, frequency: Frequency) -> set[int]:
+        """A Chinese word of three or more characters in the headline or text. Its bigrams'
+        frequencies are looked up anyway, to rank by the rarest (searcher.ranking_terms);
+        FTS5 costs 2-8 ms a headline search for a word in none (54,503 articles)."""
+        pairs = {word[i : i + 2] for i in range(len(word) - 1)}
+        rarest = min(pairs, key=lambda pair: frequency(field, pair))
+        held = frequency(field, rarest)
+        if held == 0:
+            return set()
+        if held <= CHECKED_CANDIDATES:
+            return self._check(self._postings(field, rarest), field, word)
+        return self._sequences(field, word)
 
     def _grams(self, field: str, term: Callable[[str, str], str], word: str) -> set[int]:
         """The articles with this `grams` term in the field: for `entities`, its own postings

@@ -225,6 +225,7 @@ class Library:
         # a process that runs one query never earns back numpy's import (54,503 articles:
         # 0.60 s a query process with it, 0.53 without).
         self._vectorised = doc_count >= VECTOR_ARCHIVE if vectorise is None else vectorise
+        self._store.vectorised = self._vectorised
         self._universe: frozenset[int] | None = None
         self._texts = IndexMatcher(
             self._all_documents,
@@ -232,6 +233,7 @@ class Library:
             self._sequences,
             self._folded_of,
             self._dated,
+            self._terms.doc_frequency,
         )
         self._norms: tuple[int, Sequence[float]] | None = None
         self._recent_terms: dict[tuple[str, str], TermPostings] = {}

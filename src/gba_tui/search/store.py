@@ -192,6 +192,8 @@ class StoreReader:
         self.conn = conn
         self.gen = gen
         self._row_map: array[int] | None = None
+        # Rows parsed in numpy: for a big archive's searcher, which has it loaded anyway.
+        self.vectorised = False
 
     def count(self) -> int:
         return int(
@@ -260,11 +262,25 @@ class StoreReader:
         """Documents whose folded field holds needle (three or more characters) as a sequence."""
         phrase = '"' + needle.replace('"', '""') + '"'
         query = f"{{{field}}} : {phrase}"
-        found = self.conn.execute("SELECT rowid FROM folded WHERE folded MATCH ?", (query,))
-        # Rows of other generations (or past the map) are not this generation's articles.
+        # The rows as one string: a cursor's row at a time cost more than the match itself
+        # (大湾区 at 54,503 articles, 43,000 rows: 15 ms fetched, 5 ms joined and split).
+        (joined,) = self.conn.execute(
+            "SELECT group_concat(rowid) FROM folded WHERE folded MATCH ?", (query,)
+        ).fetchone()
+        return self._docnums_of_rows(joined) if joined else set()
+
+    def _docnums_of_rows(self, joined: str) -> set[int]:
+        """The document numbers of comma-joined store rows. Rows of other generations (or
+        past the map) are not this generation's articles."""
         docnum_of = self.docnum_of_row()
         size = len(docnum_of)
-        out = {docnum_of[r] for (r,) in found if r < size}
+        if self.vectorised:  # 43,000 rows: parsed and mapped in 1 ms, not 10
+            import numpy as np
+
+            rows = np.fromstring(joined, dtype=np.int64, sep=",")
+            docnums = np.frombuffer(docnum_of, dtype=np.intc)[rows[rows < size]]
+            return set(docnums[docnums >= 0].tolist())
+        out = {docnum_of[r] for r in map(int, joined.split(",")) if r < size}
         out.discard(-1)
         return out
 
