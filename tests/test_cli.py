@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,60 @@ def test_console_script_runs_in_a_fresh_process(tmp_path, seeds):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["search", "港"], "DEFAULT"),
+        (["--corpus", "/a/b", "search", "港"], "/a/b"),
+        (["--corpus=/a/b", "--index", "/x", "list"], "/a/b"),
+        (["--index=/x", "--corpus", "~/p", "export", "-o", "-"], "~/p"),
+        (["--corpus", "/a/b"], None),  # the explorer: it checks the index in a worker
+        (["--corpus", "/a/b", "index"], None),
+        (["--help"], None),
+        (["--corpus"], None),
+        (["--verbose", "search", "x"], None),  # the parser's to report
+    ],
+)
+def test_the_corpus_a_command_will_check_is_read_from_argv(argv, expected):
+    """The corpus walked early (before the search modules load) is the one resolve() gives."""
+    from gba_tui.__main__ import corpus_to_check
+    from gba_tui.config import default_corpus
+
+    found = corpus_to_check(argv)
+    if expected is None:
+        assert found is None
+    elif expected == "DEFAULT":
+        assert found == default_corpus()
+    else:
+        assert found == Path(expected).expanduser()
+
+
+def test_a_search_process_updates_an_index_whose_page_changed(tmp_path, seeds):
+    """A search as its own process (the early walk forked): a changed page is indexed first."""
+    import shutil
+
+    corpus = tmp_path / "pages"
+    shutil.copytree(seeds, corpus)
+    cmd = [
+        sys.executable,
+        "-m",
+        "gba_tui",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(tmp_path / "ix"),
+    ]
+    first = subprocess.run(
+        [*cmd, "search", "QFLP", "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert first.returncode == 0, first.stderr
+    page = sorted(corpus.glob("*.txt"))[0]
+    page.write_text(page.read_text("utf-8") + "\n\n新增標題\n\n澳氹創科走廊今日啟用。\n", "utf-8")
+    again = subprocess.run(
+        [*cmd, "search", "澳氹創科走廊", "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    assert "updated index" in again.stderr and "1 changed" in again.stderr, again.stderr
+    assert json.loads(again.stdout)["total"] >= 1

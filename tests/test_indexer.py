@@ -334,3 +334,44 @@ def test_segments_open_their_term_tables_as_whoosh_does(corpus_copy, tmp_path):
         seen += len(keys)
     assert seen > 1000
     assert lib.search("科技保险").total == 2
+
+
+def test_the_early_walk_gives_the_digest_a_walk_here_would(corpus_copy, tmp_path):
+    """The freshness walk forked before a search process loads its modules: the same digest
+    as walking here, for the folder it walked only, and once."""
+    from gba_tui.corpus.scan import early_digest, scan_corpus, scan_digest, start_early_walk
+
+    assert early_digest(corpus_copy) is None  # none started
+    start_early_walk(corpus_copy)
+    assert early_digest(corpus_copy) == scan_digest(scan_corpus(corpus_copy).stats)
+    assert early_digest(corpus_copy) is None  # used once
+    start_early_walk(corpus_copy)
+    assert early_digest(tmp_path) is None  # it walked another folder
+    start_early_walk(tmp_path / "missing")
+    assert early_digest(tmp_path / "missing") is None  # the walk failed: walked again, reported
+
+
+def test_an_index_found_fresh_by_the_early_walk_is_not_walked_again(
+    corpus_copy, tmp_path, monkeypatch
+):
+    """ensure_index takes the early walk's digest: fresh, no second walk; a page changed
+    before the walk, an update (the digest differs)."""
+    from gba_tui.corpus.scan import start_early_walk
+    from gba_tui.search import indexer
+
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    walk_here = indexer.scan_corpus
+
+    def no_second_walk(root):
+        raise AssertionError("walked again")
+
+    monkeypatch.setattr(indexer, "scan_corpus", no_second_walk)
+    start_early_walk(corpus_copy)
+    assert ensure_index(corpus_copy, where) is None
+    page = sorted(corpus_copy.glob("*.txt"))[0]
+    page.write_text(page.read_text("utf-8") + "\n補充一段。\n", "utf-8")
+    monkeypatch.setattr(indexer, "scan_corpus", walk_here)
+    start_early_walk(corpus_copy)
+    report = ensure_index(corpus_copy, where)
+    assert report is not None and report.changed == 1

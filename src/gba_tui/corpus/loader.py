@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gba_tui.corpus.model import Page
+from gba_tui.corpus.scan import PAGE_SUFFIXES, CorpusError, check_corpus
 from gba_tui.text.clean import clean_text
 
-PAGE_SUFFIXES = (".txt", ".md")
+__all__ = ["PAGE_SUFFIXES", "CorpusError", "check_corpus"]  # kept where callers import them
 
 # A newspaper page is tens of kilobytes; a file of many megabytes is a dump, not a page, and
 # segmenting one 50 MB file took over 15 minutes. Larger files are skipped and reported.
@@ -29,10 +30,6 @@ class Skipped:
 class LoadReport:
     pages: tuple[Page, ...]
     skipped: tuple[Skipped, ...]
-
-
-class CorpusError(Exception):
-    """The corpus folder itself is unusable (missing, not a folder)."""
 
 
 def _gb_common(ch: str) -> bool:
@@ -207,14 +204,6 @@ def read_page_noted(path: Path, root: Path) -> tuple[Page, str | None]:
 def read_page(path: Path, root: Path) -> Page:
     """Read one page file; ValueError (with the reason) if it is not a usable page."""
     return read_page_noted(path, root)[0]
-
-
-def check_corpus(root: Path) -> None:
-    """CorpusError unless root is an existing folder."""
-    if not root.exists():
-        raise CorpusError(f"corpus folder not found: {root}")
-    if not root.is_dir():
-        raise CorpusError(f"corpus is not a folder: {root}")
 
 
 def page_files(root: Path) -> list[Path]:

@@ -29,8 +29,9 @@ from typing import Any, TypedDict, cast
 
 from gba_tui.atomic import WriteFailed, atomic_write
 from gba_tui.corpus.ids import display_path, page_key
-from gba_tui.corpus.loader import PAGE_SUFFIXES, Skipped, check_corpus, read_page_noted
+from gba_tui.corpus.loader import Skipped, read_page_noted
 from gba_tui.corpus.model import Article, Page, article_to_dict
+from gba_tui.corpus.scan import Scan, early_digest, scan_corpus, scan_digest
 from gba_tui.search.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema
 from gba_tui.search.store import add_article, collect_garbage, open_store, write_docmap
 from gba_tui.search.story_index import (
@@ -310,49 +311,6 @@ def writer_active(index_dir: Path) -> bool:
 # ---------------------------------------------------------------- scanning the corpus
 
 
-@dataclass
-class Scan:
-    """The corpus as it is now: one os.scandir walk, size and mtime of every page file."""
-
-    stats: dict[str, tuple[int, int]]  # stored path → (size, mtime_ns)
-    files: dict[str, str]  # stored path → the file's path as the file system knows it
-
-
-def scan_corpus(root: Path) -> Scan:
-    """Every page file below root with its size and mtime, from one walk (no file is read)."""
-    check_corpus(root)
-    stats: dict[str, tuple[int, int]] = {}
-    files: dict[str, str] = {}
-    stack = [(str(root), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    stack.append((entry.path, f"{prefix}{name}/"))
-                    continue
-                if not name.lower().endswith(PAGE_SUFFIXES):
-                    continue
-                st = entry.stat()
-                stat = (st.st_size, st.st_mtime_ns)
-            except OSError:
-                stat = (-1, -1)  # a dangling link or a file gone meanwhile: reported when read
-            rel = prefix + name
-            if not rel.isascii():  # most names are: no encoding tried for them
-                rel = display_path(rel)
-            stats[rel] = stat
-            files[rel] = entry.path
-    order = sorted(stats)
-    return Scan({k: stats[k] for k in order}, {k: files[k] for k in order})
-
-
 def _module_constant(module: str, name: str) -> str:
     """A `NAME = value` line of a module's source, read without importing it: the segmenter
     and the extractor take 0.2 s to import, which every search would pay for the check."""
@@ -386,25 +344,33 @@ def pipeline_fingerprint() -> str:
     return f"s{segmenter}-e{extractor}-d{data.hexdigest()[:12]}"
 
 
-def scan_digest(stats: dict[str, tuple[int, int]]) -> str:
-    """One digest of every file's path, size and mtime: equal digests, nothing to update."""
-    lines = (f"{rel}\t{size}\t{mtime}" for rel, (size, mtime) in sorted(stats.items()))
-    return hashlib.sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def is_stale(manifest: ManifestHead, scan: Scan, corpus: Path) -> bool:
     """Cheap check by size and mtime: does the index need an update for this corpus?"""
-    if manifest["corpus"] != str(corpus.resolve()):
-        return True
-    if manifest["pipeline"] != pipeline_fingerprint():
-        return True
-    if manifest["scan"] != scan_digest(scan.stats):
+    if _stale_by_digest(manifest, scan_digest(scan.stats), corpus):
         return True
     # A file skipped as unreadable may have been fixed (chmod changes no size or mtime).
     return any(
         rec["reason"].startswith("unreadable") and os.access(scan.files[p], os.R_OK)
         for p, rec in manifest["skipped"].items()
     )
+
+
+def _stale_by_digest(manifest: ManifestHead, digest: str, corpus: Path) -> bool:
+    return (
+        manifest["corpus"] != str(corpus.resolve())
+        or manifest["pipeline"] != pipeline_fingerprint()
+        or manifest["scan"] != digest
+    )
+
+
+def _fresh_by_early_walk(manifest: ManifestHead | None, corpus: Path) -> bool:
+    """Whether the walk this process started early (corpus.scan) found the index fresh. An
+    index with files skipped as unreadable is walked again: they are looked at one by one."""
+    digest = early_digest(corpus)  # always collected: the child is waited for
+    if manifest is None or digest is None:
+        return False
+    unreadable = any(r["reason"].startswith("unreadable") for r in manifest["skipped"].values())
+    return not unreadable and not _stale_by_digest(manifest, digest, corpus)
 
 
 # ---------------------------------------------------------------- preparing pages
@@ -843,7 +809,10 @@ def ensure_index(
     try:
         manifest = read_manifest_head(index_dir)
     except IndexOutdated:
+        early_digest(corpus)  # not needed: the child is waited for
         return update_index(corpus, index_dir, rebuild=True, progress=progress, workers=workers)
+    if _fresh_by_early_walk(manifest, corpus):
+        return None
     scan = scan_corpus(corpus)
     if manifest is not None and not is_stale(manifest, scan, corpus):
         return None

@@ -300,12 +300,12 @@ class MainScreen(Screen[None]):
         while reading it, which opening does not see)."""
         from gba_tui.corpus.library import load_corpus
         from gba_tui.corpus.loader import CorpusError
+        from gba_tui.corpus.scan import scan_corpus
         from gba_tui.search.indexer import (
             IndexDamaged,
             IndexProblem,
             is_stale,
             read_manifest_head,
-            scan_corpus,
             update_index,
         )
         from gba_tui.search.searcher import Library
