@@ -299,12 +299,18 @@ def test_updates_merge_their_small_segments_never_the_big_ones(corpus_copy, tmp_
     lib.close()
 
 
-def test_segments_open_their_term_tables_as_whoosh_does(corpus_copy, tmp_path):
-    """Our codec reads a term table's directory in one piece: the same tables, the same terms."""
+@pytest.mark.parametrize("guess", [48, 0], ids=["value-read-with-key", "value-read-apart"])
+def test_segments_open_their_term_tables_as_whoosh_does(corpus_copy, tmp_path, monkeypatch, guess):
+    """Our codec reads a term table's directory in one piece: the same tables, the same terms,
+    each key's ranges and value where Whoosh finds them (a value read with its key when
+    short, or apart)."""
     from whoosh.codec.whoosh3 import W3TermsReader
     from whoosh.filedb import filetables
 
+    from gba_tui.search import codec
     from gba_tui.search.codec import ArticleCodec
+
+    monkeypatch.setattr(codec, "_VALUE_GUESS", guess)
 
     where = tmp_path / "ix"
     update_index(corpus_copy, where)
@@ -331,6 +337,7 @@ def test_segments_open_their_term_tables_as_whoosh_does(corpus_copy, tmp_path):
             assert list(ours._tindex.ranges_for_key(key)) == list(
                 filetables.HashReader.ranges_for_key(theirs._tindex, key)
             ), key
+            assert ours._tindex.value_of(key) == theirs._tindex.get(key), key
         seen += len(keys)
     assert seen > 1000
     assert lib.search("科技保险").total == 2

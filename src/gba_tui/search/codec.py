@@ -24,6 +24,7 @@ with lean_imports():
 _SLOT = filetables._pointer  # (the key's hash, the item's position), 12 bytes
 _LENGTHS = filetables._lengths  # (key length, value length) before an item's key
 _SLOT_RUN = 16  # slots read at once: a key is mostly in its first slot or the next
+_VALUE_GUESS = 48  # bytes read past a key in case its value is that short (a term's info is)
 
 
 class _OrderedHashReader(filetables.OrderedHashReader):  # type: ignore[misc]
@@ -56,6 +57,23 @@ class _OrderedHashReader(filetables.OrderedHashReader):  # type: ignore[misc]
         each slot, then the lengths, then the key, each through the compound file's layers:
         a term's lookup in 28 segments cost 0.5 ms (a query's words look up each of their
         bigrams to rank by the rarest)."""
+        for itempos, _, datalen in self._items(key, 0):
+            yield itempos + _LENGTHS.size + len(key), datalen
+
+    def value_of(self, key: bytes) -> bytes | None:
+        """HashReader.get: the first value stored under key, None when there is none. A
+        short value (a term's info: 33 bytes) comes in the read of the item's lengths and key,
+        so a lookup is two reads, not three (through the compound file's layers, 5 us each)."""
+        start = _LENGTHS.size + len(key)
+        for itempos, item, datalen in self._items(key, _VALUE_GUESS):
+            if len(item) >= start + datalen:
+                return item[start : start + datalen]
+            return bytes(self.dbfile.get(itempos + start, datalen))
+        return None
+
+    def _items(self, key: bytes, extra: int) -> Iterator[tuple[int, bytes, int]]:
+        """Each item stored under key: its position, its bytes read from there (lengths, key
+        and `extra` bytes more), its value's length."""
         if not isinstance(key, bytes):
             raise TypeError(f"Key {key!r} should be bytes")
         keyhash = self.hashfn(key)
@@ -72,10 +90,10 @@ class _OrderedHashReader(filetables.OrderedHashReader):  # type: ignore[misc]
                 if not itempos:
                     return
                 if slothash == keyhash:
-                    item = get(itempos, head + len(key))
+                    item = get(itempos, head + len(key) + extra)
                     keylen, datalen = _LENGTHS.unpack_from(item)
-                    if keylen == len(key) and item[head:] == key:
-                        yield itempos + head + keylen, datalen
+                    if keylen == len(key) and item[head : head + keylen] == key:
+                        yield itempos, item, datalen
             slot = (slot + run) % numslots
 
 

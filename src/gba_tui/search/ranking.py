@@ -27,7 +27,7 @@ from typing import Any
 from gba_tui.text.lean_whoosh import lean_imports
 
 with lean_imports():
-    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader
     from whoosh.matching.wrappers import FilterMatcher
     from whoosh.reading import TermNotFound
 
@@ -86,7 +86,15 @@ def term_entry(reader: Any, field: str, term: str) -> Any:
     if not isinstance(terms, W3TermsReader):
         return THROUGH_MATCHER
     try:
-        info = terms.term_info(field, reader._text_to_bytes(field, term))
+        tbytes = reader._text_to_bytes(field, term)
+        value_of = getattr(terms._tindex, "value_of", None)  # segments our codec opened
+        if value_of is None:
+            info = terms.term_info(field, tbytes)
+        else:
+            value = value_of(terms._keycoder(field, tbytes))
+            if value is None:
+                return None
+            info = W3TermInfo.from_bytes(value)
     except (KeyError, TermNotFound):
         return None
     except DAMAGE as exc:
