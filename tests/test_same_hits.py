@@ -131,3 +131,14 @@ def test_character_scores_added_in_numpy_to_scores_made_one_by_one(monkeypatch):
     in_numpy = add_character_scores(title, text, norms, size, matches, dict(earlier), True)
     assert isinstance(in_numpy, ranking.DenseScores)
     assert dict(in_numpy) == one_by_one and len(one_by_one) > len(earlier)
+
+
+def test_a_union_keeps_what_only_the_smaller_sets_hold():
+    """Matches in either field: the biggest set as it is when the others add nothing (not
+    copied), else everything in any of them."""
+    from gba_tui.search.matching import _union
+
+    text = frozenset(range(100))
+    assert _union([frozenset({3, 5}), text]) is text
+    assert _union([frozenset({3, 500}), text, frozenset({7, 900})]) == text | {500, 900}
+    assert _union([]) == frozenset()

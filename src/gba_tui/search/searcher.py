@@ -282,8 +282,8 @@ class Library:
                 del self._recent_terms[next(iter(self._recent_terms))]
         return found
 
-    def _docs_of_term(self, field: str, term: str) -> set[int]:
-        return set(self._term_postings(field, term).docs)
+    def _docs_of_term(self, field: str, term: str) -> frozenset[int]:
+        return frozenset(self._term_postings(field, term).docs)
 
     def _field_norms(self, field: str, avgfl: float) -> Sequence[float]:
         key = (field, avgfl)
