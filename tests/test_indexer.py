@@ -382,3 +382,37 @@ def test_an_index_found_fresh_by_the_early_walk_is_not_walked_again(
     start_early_walk(corpus_copy)
     report = ensure_index(corpus_copy, where)
     assert report is not None and report.changed == 1
+
+
+def test_page_order_from_the_stored_array_is_docmaps(corpus_copy, tmp_path, monkeypatch):
+    """The first of many articles in page order, and their places, from the generation's
+    page-order array as from the document map (a store written before it kept one); after
+    an update, whose changed first page's articles are numbered last."""
+    import random
+
+    from gba_tui.search.store import StoreReader
+
+    from gba_tui.search import indexer
+
+    monkeypatch.setattr(indexer, "UPDATE_MERGE", 1)  # the update's segment kept apart
+    where = tmp_path / "ix"
+    update_index(corpus_copy, where)
+    page = sorted(corpus_copy.glob("*.txt"))[0]
+    page.write_text(page.read_text("utf-8") + "\n補充一段。\n", "utf-8")
+    assert ensure_index(corpus_copy, where).changed == 1
+    lib = Library(where)
+    with_array = lib._store
+    without = StoreReader(lib._conn, with_array.gen)
+    without._order_read = True  # as a store with no page_orders table
+    assert with_array._page_order() is not None and without._page_order() is None
+    docs = with_array.docnums()
+    by_number = sorted(docs)
+    assert without.first_in_page_order(docs, None) != by_number  # the update reordered them
+    rng = random.Random(3)
+    for size in (1, 5, 12, len(docs)):
+        chosen = [*rng.sample(docs, min(size, len(docs))), max(docs) + 7]  # one not live
+        for limit in (None, 0, 3, 20):
+            assert with_array.first_in_page_order(chosen, limit) == without.first_in_page_order(
+                chosen, limit
+            ), (size, limit)
+        assert with_array.orders(chosen) == without.orders(chosen)

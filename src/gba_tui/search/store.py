@@ -12,6 +12,7 @@ wait for the writer). Rows no generation maps any more are deleted after the swa
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 from array import array
@@ -71,6 +72,10 @@ CREATE TABLE IF NOT EXISTS lengths(
     docnum_of_row BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS docmap_ord ON docmap(gen, ord);
+-- Each generation's page order by document number (docmap's ord, 4 bytes each, 0 where no
+-- live article): a query whose matches all score alike (source:北京商报 at 54,503 articles,
+-- 17,000) shows the first in page order, which docmap gave in 15 ms.
+CREATE TABLE IF NOT EXISTS page_orders(gen INTEGER PRIMARY KEY, ord BLOB NOT NULL);
 """
 
 
@@ -166,6 +171,12 @@ def write_docmap(conn: sqlite3.Connection, gen: int, pairs: Iterable[tuple[int, 
         "INSERT OR REPLACE INTO lengths(gen, text_len, docnum_of_row) VALUES (?, ?, ?)",
         (gen, lengths.tobytes(), docnums.tobytes()),
     )
+    order = array("I", [0]) * len(lengths)
+    for n, d in enumerate(docs, start=1):
+        order[d] = n
+    conn.execute(
+        "INSERT OR REPLACE INTO page_orders(gen, ord) VALUES (?, ?)", (gen, order.tobytes())
+    )
 
 
 def collect_garbage(conn: sqlite3.Connection, keep: Iterable[int]) -> None:
@@ -175,6 +186,7 @@ def collect_garbage(conn: sqlite3.Connection, keep: Iterable[int]) -> None:
     conn.execute("BEGIN IMMEDIATE")
     conn.execute(f"DELETE FROM docmap WHERE gen NOT IN ({marks})", kept)
     conn.execute(f"DELETE FROM lengths WHERE gen NOT IN ({marks})", kept)
+    conn.execute(f"DELETE FROM page_orders WHERE gen NOT IN ({marks})", kept)
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS dead(row INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM dead")
     conn.execute(
@@ -192,6 +204,8 @@ class StoreReader:
         self.conn = conn
         self.gen = gen
         self._row_map: array[int] | None = None
+        self._order: array[int] | None = None
+        self._order_read = False
         # Rows parsed in numpy: for a big archive's searcher, which has it loaded anyway.
         self.vectorised = False
 
@@ -284,6 +298,22 @@ class StoreReader:
         out.discard(-1)
         return out
 
+    def _page_order(self) -> array[int] | None:
+        """This generation's page order by document number, read once; None for a store
+        written before it was kept (docmap answers)."""
+        if not self._order_read:
+            try:
+                found = self.conn.execute(
+                    "SELECT ord FROM page_orders WHERE gen = ?", (self.gen,)
+                ).fetchone()
+            except sqlite3.OperationalError:  # no such table
+                found = None
+            if found is not None:
+                self._order = array("I")
+                self._order.frombytes(found[0])
+            self._order_read = True
+        return self._order
+
     def has_maps(self) -> bool:
         """Whether this generation's length and row maps are stored (write_docmap writes them
         with its document map: without them the store is damaged)."""
@@ -305,6 +335,11 @@ class StoreReader:
         return out
 
     def orders(self, docnums: Iterable[int]) -> dict[int, int]:
+        """Each of these documents' place in page order (none for documents not live)."""
+        order = self._page_order()
+        if order is not None:
+            size = len(order)
+            return {d: order[d] for d in docnums if 0 <= d < size and order[d]}
         rows = self.conn.execute(
             f"SELECT docnum, ord FROM docmap WHERE gen = ? AND docnum {_IN}",
             (self.gen, json.dumps(list(docnums))),
@@ -312,6 +347,14 @@ class StoreReader:
         return dict(rows)
 
     def first_in_page_order(self, docnums: Iterable[int], limit: int | None) -> list[int]:
+        """The first `limit` of these documents (all when None) in page order."""
+        order = self._page_order()
+        if order is not None:
+            size = len(order)
+            live = [d for d in docnums if 0 <= d < size and order[d]]
+            if limit is None:
+                return sorted(live, key=order.__getitem__)
+            return heapq.nsmallest(limit, live, key=order.__getitem__)
         rows = self.conn.execute(
             "SELECT docnum FROM docmap WHERE gen = ? AND docnum IN (SELECT value FROM json_each(?))"
             " ORDER BY ord LIMIT ?",
