@@ -390,9 +390,8 @@ def test_page_order_from_the_stored_array_is_docmaps(corpus_copy, tmp_path, monk
     an update, whose changed first page's articles are numbered last."""
     import random
 
-    from gba_tui.search.store import StoreReader
-
     from gba_tui.search import indexer
+    from gba_tui.search.store import StoreReader
 
     monkeypatch.setattr(indexer, "UPDATE_MERGE", 1)  # the update's segment kept apart
     where = tmp_path / "ix"

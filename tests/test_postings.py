@@ -147,7 +147,7 @@ def test_postings_read_directly_are_whooshs(tmp_path: Path, blocklimit: int) -> 
                 assert list(zip(ids, weights, strict=True)) == expected, (field, text)
                 # A later segment's ids, shifted by its first document number.
                 shifted = [
-                    i for found, _ in segment_blocks(leaf, field, text, None, 1000) for i in found
+                    i for found, _ in segment_blocks(leaf, field, text, offset=1000) for i in found
                 ]
                 assert shifted == [i + 1000 for i in ids], (field, text)
                 checked += 1

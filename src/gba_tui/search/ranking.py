@@ -75,6 +75,8 @@ class IndexStats:
 
 # A segment whose postings are read through Whoosh's matcher (term_entry).
 THROUGH_MATCHER = object()
+# segment_blocks's entry when the caller has not looked the term up.
+_NOT_LOOKED_UP = object()
 
 
 def term_entry(reader: Any, field: str, term: str) -> Any:
@@ -103,7 +105,7 @@ def term_entry(reader: Any, field: str, term: str) -> Any:
 
 
 def segment_blocks(
-    reader: Any, field: str, term: str, entry: Any = None, offset: int = 0
+    reader: Any, field: str, term: str, entry: Any = _NOT_LOOKED_UP, offset: int = 0
 ) -> Iterator[Block]:
     """A term's postings in one segment, (ids, weights) a block at a time, the ids the
     segment's plus offset, deleted documents left in (the callers keep only live matches);
@@ -111,7 +113,7 @@ def segment_blocks(
     postings file directly, in one read a term: Whoosh's matcher costs 0.13 ms a segment
     before its first posting (four terms in 28 segments at 54,503 articles: 15 ms a query),
     then a file read, a seek and a generator a block."""
-    if entry is None:
+    if entry is _NOT_LOOKED_UP:
         entry = term_entry(reader, field, term)
     if entry is THROUGH_MATCHER:
         yield from _matcher_blocks(reader, field, term, offset)
