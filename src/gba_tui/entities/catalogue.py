@@ -60,11 +60,15 @@ def catalogue(
     ids: Iterable[str] | None = None,
     etype: str | None = None,
 ) -> list[CatalogueEntry]:
-    """Merge the per-article entities of `ids` (all when None): most articles first."""
-    order = list(entities_of) if ids is None else [i for i in ids if i in entities_of]
+    """Merge the per-article entities of `ids` (all when None): most articles first. All are
+    read through items() (the store's entity map reads them a page at a time)."""
+    if ids is None:
+        pairs: Iterable[tuple[str, Iterable[Entity]]] = entities_of.items()
+    else:
+        pairs = ((i, entities_of[i]) for i in ids if i in entities_of)
     merged: dict[tuple[EntityType, str], _Merged] = {}
-    for aid in order:
-        for e in entities_of[aid]:
+    for aid, found in pairs:
+        for e in found:
             if etype and e.type != etype:
                 continue
             m = merged.get((e.type, e.key))

@@ -55,7 +55,7 @@ class Entity:
             etype,
             d["key"],
             tuple(d.get("aliases", ())),
-            tuple((m[0], m[1]) for m in d.get("mentions", ())),
+            tuple(map(tuple, d.get("mentions", ()))),  # [start, end] pairs, in C
             d.get("title", ""),
             d.get("affiliation", ""),
         )
