@@ -283,3 +283,16 @@ def test_entity_filter_finds_short_words_in_every_kind_of_name(library):
     for word in cjk[:: max(1, len(cjk) // 60)]:
         found = {h.id for h in library.search(f"entity:{word}", limit=10_000).hits}
         assert found == {aid for aid, text in names.items() if word in text}, word
+
+
+def test_many_articles_entities_read_at_once_are_those_read_one_by_one(library):
+    """The entity map's batch read (a query's hits) and its page-by-page walk give what a
+    lookup an article gives, in the order asked, unknown ids left out."""
+    entities_of = library.entities_of
+    ids = [a.id for a in library.articles]
+    asked = [ids[3], "no-such-article", ids[0], *ids[5:]]
+    at_once = entities_of.of(asked)
+    assert list(at_once) == [i for i in asked if i != "no-such-article"]
+    assert at_once == {i: entities_of[i] for i in at_once}
+    assert dict(entities_of.items()) == {i: entities_of[i] for i in ids}
+    assert sum(len(e) for e in at_once.values()) > 100
