@@ -59,7 +59,8 @@ def synthetic(tmp_path_factory, articles):
 )
 def test_index_matching_equals_a_scan(synthetic, monkeypatch, checked, vectorised):
     """Long Chinese words by their bigrams, checked when few (or always, or never: FTS5), the
-    FTS5 rows parsed one by one or in numpy: the matches a scan finds."""
+    FTS5 rows parsed one by one or in numpy, in one field or either: the matches a scan
+    finds."""
     from gba_tui.search import matching
 
     lib, texts = synthetic
@@ -81,8 +82,11 @@ def test_index_matching_equals_a_scan(synthetic, monkeypatch, checked, vectorise
         w = needle(raw)
         if not w:
             continue
-        for field in ("title", "text"):
-            assert set(lib._texts.find(field, w)) == _scan_matches(folded, field, w), (field, w)
+        scanned = {f: _scan_matches(folded, f, w) for f in ("title", "text")}
+        for field, expected in scanned.items():
+            assert set(lib._texts.find(field, w)) == expected, (field, w)
+        # A plain word: either field, the long Chinese ones FTS5 must find looked up once.
+        assert set(lib._texts.find_anywhere(w)) == scanned["title"] | scanned["text"], w
 
 
 def test_scores_computed_in_numpy_equal_those_computed_one_by_one(library, monkeypatch):
@@ -142,3 +146,29 @@ def test_a_union_keeps_what_only_the_smaller_sets_hold():
     assert _union([frozenset({3, 5}), text]) is text
     assert _union([frozenset({3, 500}), text, frozenset({7, 900})]) == text | {500, 900}
     assert _union([]) == frozenset()
+
+
+def test_a_plain_word_looked_up_in_both_fields_at_once_is_found_as_in_each(library, monkeypatch):
+    """Headline words of the seeds, which FTS5 must find in the headlines and the text alike
+    (no bigram check): one lookup of both fields finds what the two lookups find."""
+    from gba_tui.search import matching
+    from gba_tui.search.matching import needle
+
+    monkeypatch.setattr(matching, "CHECKED_CANDIDATES", 0)
+    store = library._store
+    folded = store.folded(store.docnums())
+    rng = random.Random(13)
+    titles = [f["title"] for f in folded.values() if len(f["title"]) > 8]
+    both = 0
+    for _ in range(200):
+        t = rng.choice(titles)
+        size = rng.choice([3, 4, 5])
+        start = rng.randrange(0, len(t) - size)
+        w = needle(t[start : start + size])
+        if len(w) < 3 or not matching._CJK_RUN.fullmatch(w):
+            continue
+        library._texts._cache.clear()
+        scanned = {f: _scan_matches(folded, f, w) for f in ("title", "text")}
+        assert set(library._texts.find_anywhere(w)) == scanned["title"] | scanned["text"], w
+        both += bool(scanned["title"]) and bool(scanned["text"])
+    assert both > 20

@@ -303,9 +303,9 @@ class Library:
         array: Any = np.asarray(values)  # indexed as a sequence is (the loop's few postings)
         return array
 
-    def _sequences(self, field: str, word: str) -> set[int]:
+    def _sequences(self, fields: tuple[str, ...], word: str) -> set[int]:
         with self._lock:
-            return self._store.match(field, word)
+            return self._store.match(fields, word)
 
     def _dated(self, kind: str, value: str) -> set[int]:
         with self._lock:
