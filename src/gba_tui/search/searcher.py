@@ -198,14 +198,19 @@ class Library:
         try:
             self._ix = open_whoosh(gen_dir)
             self._reader = self._ix.reader()
+            doc_count = self._reader.doc_count()
+            # Big postings scored in numpy, for an archive of VECTOR_ARCHIVE articles unless
+            # told: a process that runs one query never earns back numpy's import (54,503
+            # articles: 0.60 s a query process with it, 0.53 without).
+            self._vectorised = doc_count >= VECTOR_ARCHIVE if vectorise is None else vectorise
             self._conn = open_store(index_dir / manifest["store"])
-            self._store = StoreReader(self._conn, generation_number(manifest["generation"]))
+            gen = generation_number(manifest["generation"])
+            self._store = StoreReader(self._conn, gen, self._vectorised)
             self._leaves = list(self._reader.leaf_readers())
             self._terms = TermTable(self._leaves)
             self._stats = IndexStats(self._reader, self._terms)
             segments = [(r.segment(), o) for r, o in self._leaves]
             deleted = {o + d for seg, o in segments if seg is not None for d in seg.deleted_docs()}
-            doc_count = self._reader.doc_count()
             stored = self._store.count()
             if not self._store.has_maps():
                 raise LookupError("no length and row maps for the generation")
@@ -221,11 +226,6 @@ class Library:
         self.manifest = manifest
         self._lock = threading.RLock()
         self._deleted = frozenset(deleted)
-        # Big postings scored in numpy, for an archive of VECTOR_ARCHIVE articles unless told:
-        # a process that runs one query never earns back numpy's import (54,503 articles:
-        # 0.60 s a query process with it, 0.53 without).
-        self._vectorised = doc_count >= VECTOR_ARCHIVE if vectorise is None else vectorise
-        self._store.vectorised = self._vectorised
         self._universe: frozenset[int] | None = None
         self._texts = IndexMatcher(
             self._all_documents,
@@ -322,9 +322,7 @@ class Library:
     def _records(self, docs: Iterable[int]) -> dict[int, tuple[Article, tuple[Entity, ...]]]:
         with self._lock:
             raw = self._store.records(docs)
-        return {
-            d: (article_from_dict(r), tuple(map(Entity.from_json, e))) for d, (r, e) in raw.items()
-        }
+        return {d: (article_from_dict(r), _entities(e)) for d, (r, e) in raw.items()}
 
     def article(self, article_id: str) -> Article | None:
         return self.articles_by_id([article_id]).get(article_id)
@@ -383,7 +381,7 @@ class Library:
             docs = self._store.docnums_of_ids(wanted)
             stored = self._store.entities_of_docnums(docs.values())
         return {
-            aid: tuple(map(Entity.from_json, json.loads(stored[docs[aid]])))
+            aid: _entities(stored[docs[aid]])
             for aid in wanted
             if aid in docs and docs[aid] in stored
         }
@@ -393,7 +391,7 @@ class Library:
         """(id, entities) of articles in page order, a page at a time."""
         with self._lock:
             rows = self._store.page_of_entities(offset, limit)
-        return [(aid, tuple(map(Entity.from_json, json.loads(e)))) for aid, e in rows]
+        return [(aid, _entities(e)) for aid, e in rows]
 
     @property
     def skipped(self) -> dict[str, Any]:
@@ -644,6 +642,11 @@ class Library:
 
 # Terms whose postings are kept decoded: the words of a query or two.
 RECENT_TERMS = 8
+
+
+def _entities(stored: list[dict[str, Any]]) -> tuple[Entity, ...]:
+    """An article's entities as the store keeps them (Entity.to_json's records)."""
+    return tuple(map(Entity.from_json, stored))
 
 
 class ArticleSequence(Sequence[Article]):

@@ -197,17 +197,39 @@ def collect_garbage(conn: sqlite3.Connection, keep: Iterable[int]) -> None:
     conn.execute("COMMIT")
 
 
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the store has this table (one an older gba-tui wrote may not)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
+def generation_array(
+    conn: sqlite3.Connection, table: str, column: str, gen: int, typecode: str
+) -> array[int] | None:
+    """A generation's array kept in one value (by document number or by row: the length and
+    row maps, the page order, the story heads); None when the store has no such table (an
+    older gba-tui wrote it) or no value for the generation."""
+    if not has_table(conn, table):
+        return None
+    found = conn.execute(f"SELECT {column} FROM {table} WHERE gen = ?", (gen,)).fetchone()
+    if found is None:
+        return None
+    out = array(typecode)
+    out.frombytes(found[0])
+    return out
+
+
 class StoreReader:
     """One generation of the store, read on demand."""
 
-    def __init__(self, conn: sqlite3.Connection, gen: int) -> None:
+    def __init__(self, conn: sqlite3.Connection, gen: int, vectorised: bool = False) -> None:
         self.conn = conn
         self.gen = gen
+        # Rows parsed in numpy: for a big archive's searcher, which has it loaded anyway.
+        self.vectorised = vectorised
         self._row_map: array[int] | None = None
         self._order: array[int] | None = None
         self._order_read = False
-        # Rows parsed in numpy: for a big archive's searcher, which has it loaded anyway.
-        self.vectorised = False
 
     def count(self) -> int:
         return int(
@@ -303,15 +325,7 @@ class StoreReader:
         """This generation's page order by document number, read once; None for a store
         written before it was kept (docmap answers)."""
         if not self._order_read:
-            try:
-                found = self.conn.execute(
-                    "SELECT ord FROM page_orders WHERE gen = ?", (self.gen,)
-                ).fetchone()
-            except sqlite3.OperationalError:  # no such table
-                found = None
-            if found is not None:
-                self._order = array("I")
-                self._order.frombytes(found[0])
+            self._order = generation_array(self.conn, "page_orders", "ord", self.gen, "I")
             self._order_read = True
         return self._order
 
@@ -328,12 +342,10 @@ class StoreReader:
         return self._row_map
 
     def _map(self, column: str, typecode: str) -> array[int]:
-        (blob,) = self.conn.execute(
-            f"SELECT {column} FROM lengths WHERE gen = ?", (self.gen,)
-        ).fetchone()
-        out = array(typecode)
-        out.frombytes(blob)
-        return out
+        found = generation_array(self.conn, "lengths", column, self.gen, typecode)
+        if found is None:  # has_maps() said it was there when the index was opened
+            raise LookupError(f"no {column} map for generation {self.gen}")
+        return found
 
     def orders(self, docnums: Iterable[int]) -> dict[int, int]:
         """Each of these documents' place in page order (none for documents not live)."""
@@ -382,24 +394,23 @@ class StoreReader:
             )
         )
 
-    def entities_of_docnums(self, docnums: Iterable[int]) -> dict[int, str]:
-        """docnum → its entities as stored (JSON), the article records not read (a record is
-        most of an article's bytes: all 54,503 articles' entities took 11 s with them)."""
+    def entities_of_docnums(self, docnums: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """docnum → its entities, the article records not read (a record is most of an
+        article's bytes: all 54,503 articles' entities took 11 s with them)."""
         rows = self.conn.execute(
             f"SELECT d.docnum, a.entities FROM {_JOINED} WHERE d.gen = ? AND d.docnum {_IN}",
             (self.gen, json.dumps(list(docnums))),
         )
-        return dict(rows)
+        return {d: json.loads(e) for d, e in rows}
 
-    def page_of_entities(self, offset: int, limit: int) -> list[tuple[str, str]]:
-        """(id, entities as stored) in page order, a page at a time, without the records."""
-        return list(
-            self.conn.execute(
-                f"SELECT a.id, a.entities FROM {_JOINED} WHERE d.gen = ? ORDER BY d.ord"
-                " LIMIT ? OFFSET ?",
-                (self.gen, limit, offset),
-            )
+    def page_of_entities(self, offset: int, limit: int) -> list[tuple[str, list[dict[str, Any]]]]:
+        """(id, entities) in page order, a page at a time, without the records."""
+        rows = self.conn.execute(
+            f"SELECT a.id, a.entities FROM {_JOINED} WHERE d.gen = ? ORDER BY d.ord"
+            " LIMIT ? OFFSET ?",
+            (self.gen, limit, offset),
         )
+        return [(aid, json.loads(e)) for aid, e in rows]
 
     def list_rows(self) -> list[tuple[str, str, str, str, str]]:
         """(id, headline, paper, byline, date) of every article in page order: what the

@@ -18,7 +18,7 @@ from itertools import chain, compress, repeat
 from operator import le
 from typing import TYPE_CHECKING, Any
 
-from gba_tui.search.store import StoreReader
+from gba_tui.search.store import StoreReader, generation_array, has_table
 
 # stories.py (numpy, regexes) is imported where groups are made: a search only reads them.
 if TYPE_CHECKING:
@@ -303,25 +303,15 @@ class StoryRef:
         return {"id": self.id, "members": list(self.members), "level": self.level}
 
 
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    """Whether the store has this table (one an older gba-tui wrote may not)."""
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return found.fetchone() is not None
-
-
 def read_stories(
     conn: sqlite3.Connection, gen: int, docnum_of_row: Sequence[int]
 ) -> dict[int, int]:
     """Document number → its story head's document number, for grouped articles: from the
     generation's head array (write_heads), or, in an index written before there was one,
     from its story rows."""
-    found = None
-    if _has_table(conn, "story_heads"):
-        found = conn.execute("SELECT heads FROM story_heads WHERE gen = ?", (gen,)).fetchone()
-    if found is None:
+    heads = generation_array(conn, "story_heads", "heads", gen, "i")
+    if heads is None:
         return _heads_from_rows(conn, gen, docnum_of_row)
-    heads = array("i")
-    heads.frombytes(found[0])
     grouped = map(le, repeat(0), heads)  # -1: in no story
     return dict(compress(enumerate(heads), grouped))
 
@@ -330,7 +320,7 @@ def _heads_from_rows(
     conn: sqlite3.Connection, gen: int, docnum_of_row: Sequence[int]
 ) -> dict[int, int]:
     """read_stories from the story rows, their document numbers from the row map."""
-    if not _has_table(conn, "story"):
+    if not has_table(conn, "story"):
         return {}
     size = len(docnum_of_row)
     out: dict[int, int] = {}
@@ -352,7 +342,7 @@ def story_copies(
     order was sorted by, store.write_docmap), read with its id; document numbers come from
     the generation's row map (two docmap lookups a copy fewer: 200 hits' 6,135 copies at
     54,503 articles, 47.9 -> 30.0 ms)."""
-    if not _has_table(conn, "story"):
+    if not has_table(conn, "story"):
         return []
     heads = [
         h
